@@ -1,0 +1,2 @@
+// Package laconic is the notebook-facing facade of the toolkit.
+package laconic
