@@ -9,6 +9,17 @@ import (
 type Tensor struct {
 	Shape []int
 	Data  []float32
+	// Stored holds the integer codes the model file stores for this tensor,
+	// when it stores them quantized (nil otherwise). Codes follow the same
+	// element order as Data; loaders that transpose Data transpose Codes too.
+	Stored *Stored
+}
+
+// Stored is a tensor's quantized form as a model file stores it:
+// value = Min + Scale*Codes[i] (tfjs uint8 weights, for example).
+type Stored struct {
+	Codes      []uint8
+	Min, Scale float32
 }
 
 // NewTensor returns a zero tensor of the given shape. It panics if a
@@ -64,5 +75,9 @@ func (t *Tensor) CheckFinite() error {
 
 // Clone returns a deep copy.
 func (t *Tensor) Clone() *Tensor {
-	return &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
+	c := &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
+	if t.Stored != nil {
+		c.Stored = &Stored{Codes: append([]uint8(nil), t.Stored.Codes...), Min: t.Stored.Min, Scale: t.Stored.Scale}
+	}
+	return c
 }
