@@ -6,7 +6,7 @@ BIN       := bin/laconic
 # Where fetched model packages are cached (git-ignored); override to share a cache.
 export LACONIC_CACHE ?= $(CURDIR)/data/models
 
-.PHONY: all build reproduce test test-go data models images golden clean
+.PHONY: all build reproduce test test-go data models images golden clean onnx-testdata
 
 all: build
 
@@ -22,14 +22,80 @@ images:
 
 data: models images
 
+# Golden per-layer activations from TensorFlow.js 4.22.0 (Node, pure-JS CPU
+# backend) into laconic/infer/testdata/golden/; not part of `make test`.
+golden: models images
+	@[ -d scripts/golden/node_modules/@tensorflow/tfjs ] || \
+		(cd scripts/golden && npm ci --ignore-scripts --no-audit --no-fund)
+	node scripts/golden/gen.js
+
+# NumPy-written golden files of laconic/nn/npy/testdata (committed; Debian
+# python3-numpy); not part of `make test`.
+.PHONY: npy-golden
+npy-golden:
+	./scripts/npy-golden.sh
+
+# ONNX single-operator reference data (Debian libonnx-testdata, git-ignored).
+onnx-testdata:
+	./scripts/fetch-onnx-testdata.sh
+
+# Charts: the echarts library that HTML files and notebooks inline (npm,
+# into the git-ignored .cache/npm); SVG export runs it under node.
+.PHONY: setup-charts setup-notebooks test-notebooks
+setup-charts:
+	./scripts/setup-charts.sh
+
+# Notebooks: Jupyter's runner (apt), the GoNB kernel and goimports (built
+# from go.mod's tool pins into .cache/bin, registered in .cache/jupyter), echarts.
+setup-notebooks:
+	./scripts/setup-notebooks.sh
+
+# Executes every notebooks/*.ipynb (they read the models and images of
+# `data`); NOTEBOOKS="notebooks/01-quickstart.ipynb" runs a subset,
+# NBFLAGS=--inplace writes passing notebooks back with their outputs.
+test-notebooks: setup-notebooks data
+	./scripts/test-notebooks.sh $(NBFLAGS) $(NOTEBOOKS)
+
+# Potential-work benchmarks: every scheme for InceptionV3-sized synthetic
+# layers, the fast path against the per-multiply reference, and the real
+# InceptionV3 when cached; not part of `make test`.
+.PHONY: bench-work
+bench-work:
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./laconic/work/
+	$(GO) test -run '^$$' -bench PotentialsInceptionV3 -benchtime 3x ./laconic/
+
+# Accelerator-simulation benchmarks: all presets on one InceptionV3 image
+# (synthetic operands, and the real model when cached), DNNSIM-LAC on one
+# MobileNetV2 image on one thread, and the fast engine against the
+# per-multiply reference; not part of `make test`.
+.PHONY: bench-arch
+bench-arch:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./laconic/arch/
+	$(GO) test -run '^$$' -bench 'SimulateInceptionV3|DNNsimMobileNetV2' -benchtime 3x ./laconic/
+
+# Bulk term counting (values/s, and the time ratio to a plain copy of the
+# same int16 slice); not part of `make test`.
+.PHONY: bench-terms
+bench-terms:
+	$(GO) test -run '^$$' -bench 'CountInt16|CountInt32|StatsInt16' -benchtime 1s ./laconic/terms/
+
+# Fuzzing of the table readers (Parquet, Arrow IPC, CSV), FUZZTIME each;
+# plain `go test` runs only their seed corpora.
+.PHONY: fuzz-table
+FUZZTIME ?= 60s
+fuzz-table:
+	$(GO) test -run '^$$' -fuzz '^FuzzReadParquet$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./laconic/table/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadIPC$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./laconic/table/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./laconic/table/
+
 reproduce: data build
 	$(BIN) reproduce
 
-test-go: data
+test-go: data onnx-testdata setup-charts
 	$(GO) vet ./...
 	$(GO) test ./...
 
-test: test-go
+test: test-go test-notebooks
 
 clean:
 	rm -rf bin data/tmp

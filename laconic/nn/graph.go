@@ -20,12 +20,13 @@ const (
 	OpMaxPool       Op = "MaxPool"       // max pooling with Attrs.Kernel/Stride/Pad
 	OpAvgPool       Op = "AvgPool"       // average pooling (padding excluded from the count unless Attrs.CountPad)
 	OpGlobalAvgPool Op = "GlobalAvgPool" // N x C x H x W -> N x C x 1 x 1
-	OpZeroPad       Op = "ZeroPad"       // spatial zero padding by Attrs.Pad
+	OpZeroPad       Op = "ZeroPad"       // zero padding: spatial by Attrs.Pad, channels by Attrs.ChannelPad
 	OpFlatten       Op = "Flatten"       // N x ... -> N x prod(...)
 	OpReshape       Op = "Reshape"       // N x ... -> N x Attrs.Shape
 	OpSoftmax       Op = "Softmax"       // softmax over the last axis
 	OpSigmoid       Op = "Sigmoid"       // 1/(1+exp(-x))
 	OpIdentity      Op = "Identity"      // passes its input through (dropout at inference, etc.)
+	OpTranspose     Op = "Transpose"     // permutes the axes by Attrs.Perm (Perm[0] == 0: the batch axis stays first)
 )
 
 // Activation is an element-wise function fused after a Conv or Dense.
@@ -50,7 +51,7 @@ type Attrs struct {
 	// Conv and pooling
 	Kernel [2]int // kernel (or pooling window) height, width
 	Stride [2]int // stride height, width (0 means 1)
-	Pad    Pad    // explicit padding (see SamePad to compute TensorFlow's "same")
+	Pad    Pad    // explicit padding (see infer.SamePad to compute TensorFlow's "same")
 	// SamePadding asks for TensorFlow "same" padding, resolved from the input
 	// size at run time (Pad is ignored then).
 	SamePadding bool
@@ -59,8 +60,16 @@ type Attrs struct {
 	// CountPad includes padded positions in an average pool's divisor.
 	CountPad bool
 
+	// ZeroPad: zero channels added before and after the existing ones
+	// (ONNX Pad on axis 1, or a Concat with a zero constant, as residual
+	// blocks that widen their shortcut use).
+	ChannelPad [2]int
+
 	// Concat
 	Axis int
+
+	// Transpose: the axis permutation (output axis i is input axis Perm[i]).
+	Perm []int
 
 	// Input and Reshape: the shape without the batch dimension.
 	Shape []int
