@@ -1,13 +1,3 @@
-// Command laconic computes term counts, potential work and simulated
-// accelerator cycles and energy for real networks, and regenerates the
-// toolkit's tables and figures.
-//
-// Usage:
-//
-//	laconic <command> [flags]
-//
-// Run "laconic help" for the list of commands and "laconic <command> -h" for
-// a command's flags. Exit status: 0 success, 1 failure, 2 usage error.
 package main
 
 import (
