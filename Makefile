@@ -79,6 +79,13 @@ bench-arch:
 bench-terms:
 	$(GO) test -run '^$$' -bench 'CountInt16|CountInt32|StatsInt16' -benchtime 1s ./laconic/terms/
 
+# Reproduction benchmarks: the whole pipeline on two tiny networks, the
+# figure builders, and the cached MobileNetV2 with per-step seconds; not
+# part of `make test`.
+.PHONY: bench-reproduce
+bench-reproduce:
+	$(GO) test -run '^$$' -bench 'ReproduceTiny|Figures|ReproduceMobileNetV2' -benchtime 1x ./laconic/
+
 # Fuzzing of the table readers (Parquet, Arrow IPC, CSV), FUZZTIME each;
 # plain `go test` runs only their seed corpora.
 .PHONY: fuzz-table
@@ -88,7 +95,9 @@ fuzz-table:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadIPC$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./laconic/table/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./laconic/table/
 
-reproduce: data build
+# Every table (data/results) and figure (plots) from the cached models;
+# echarts and Node.js draw the HTML and SVG figures.
+reproduce: data build setup-charts
 	$(BIN) reproduce
 
 test-go: data onnx-testdata setup-charts
