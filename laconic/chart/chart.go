@@ -146,8 +146,8 @@ func IDFromTitle(title string) string {
 }
 
 // newRect prepares a go-echarts chart with the toolkit's common options:
-// explicit id and size, SVG renderer, no animation, title, legend and axis
-// tooltip.
+// explicit id and size, SVG renderer, no animation, the palette, title,
+// legend and axis tooltip.
 func newRect(rc *charts.RectChart, f frame, legend bool) {
 	rc.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{
@@ -158,6 +158,7 @@ func newRect(rc *charts.RectChart, f frame, legend bool) {
 			PageTitle: pageTitle(f.title),
 		}),
 		charts.WithAnimation(false),
+		charts.WithColorsOpts(opts.Colors(palette)),
 		charts.WithTitleOpts(opts.Title{Title: f.title, Subtitle: f.subtitle, Left: "center"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Top: legendTop(f)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),

@@ -48,7 +48,7 @@ func ExampleBars() {
 	fmt.Println(opt)
 	// Output:
 	// chart_potential_speedup
-	// {"animation":false,"color":["#5470c6","#91cc75","#fac858","#ee6666","#73c0de","#3ba272","#fc8452","#9a60b4","#ea7ccc"],"grid":[{"bottom":"20","containLabel":true,"left":"40","right":"40","top":"46"}],"legend":{"show":false,"top":"34","type":"scroll"},"series":[{"data":[{"value":40}],"name":"We+Ae","type":"bar"}],"title":{"left":"center","text":"Potential speedup"},"toolbox":{},"tooltip":{"show":true,"trigger":"axis"},"xAxis":[{"axisLabel":{"hideOverlap":false,"interval":0,"rotate":0},"data":["net"],"type":"category"}],"yAxis":[{"logBase":10,"minorTick":{"show":true},"name":"speedup","nameLocation":"end","nameTextStyle":{"align":"left"},"type":"log"}]}
+	// {"animation":false,"color":["#5470c6","#91cc75","#fac858","#ee6666","#73c0de","#3ba272","#fc8452","#9a60b4","#ea7ccc","#2f4554","#8c564b","#bcbd22","#7f7f7f"],"grid":[{"bottom":"20","containLabel":true,"left":"40","right":"40","top":"46"}],"legend":{"show":false,"top":"34","type":"scroll"},"series":[{"data":[{"value":40}],"name":"We+Ae","type":"bar"}],"title":{"left":"center","text":"Potential speedup"},"toolbox":{},"tooltip":{"show":true,"trigger":"axis"},"xAxis":[{"axisLabel":{"hideOverlap":false,"interval":0,"rotate":0},"data":["net"],"type":"category"}],"yAxis":[{"logBase":10,"minorTick":{"show":true},"name":"speedup","nameLocation":"end","nameTextStyle":{"align":"left"},"type":"log"}]}
 }
 
 func ExampleGroupedFromRecord() {

@@ -58,11 +58,14 @@ func (p Panels) Validate() error {
 	return nil
 }
 
-// palette is the colour cycle of every figure (echarts' default palette),
-// fixed here so that a series keeps its colour across panels.
+// palette is the colour cycle of every figure: echarts' default palette
+// followed by four more distinct colours, so that the twelve schemes of a
+// potential-work figure each get their own colour. It is fixed here so that
+// a series keeps its colour across panels.
 var palette = []string{
 	"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de",
 	"#3ba272", "#fc8452", "#9a60b4", "#ea7ccc",
+	"#2f4554", "#8c564b", "#bcbd22", "#7f7f7f",
 }
 
 // PanelBars builds a figure of vertically stacked grouped bar panels.
