@@ -56,6 +56,12 @@ setup-notebooks:
 test-notebooks: setup-notebooks data
 	./scripts/test-notebooks.sh $(NBFLAGS) $(NOTEBOOKS)
 
+# Opens notebooks/ in Jupyter Notebook (installs the Debian package
+# jupyter-notebook if missing) with the GoNB kernel; JUPYTER_ARGS="--port 8890".
+.PHONY: notebook
+notebook: setup-notebooks data
+	./scripts/jupyter.sh $(JUPYTER_ARGS)
+
 # Potential-work benchmarks: every scheme for InceptionV3-sized synthetic
 # layers, the fast path against the per-multiply reference, and the real
 # InceptionV3 when cached; not part of `make test`.
