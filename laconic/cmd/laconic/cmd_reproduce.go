@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -39,7 +40,8 @@ func reproduceUsage(fs *flag.FlagSet, w io.Writer) func() {
 		fmt.Fprintln(w, "work at 16 and 8 bits and under DNNsim's conventions, the code characterisation, simulated cycles")
 		fmt.Fprintln(w, "and energy of the presets, the weight-wire and synchronisation sweeps. The same inputs give")
 		fmt.Fprintln(w, "byte-identical tables and SVG files. Progress goes to standard error (a bar on a terminal), the")
-		fmt.Fprintln(w, "summary of steps, files and times and the headline numbers to standard output.")
+		fmt.Fprintln(w, "summary of steps, files and times and the headline numbers to standard output. Tables and")
+		fmt.Fprintln(w, "figures already in those directories that the run does not rewrite are listed, never deleted.")
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Needs the models in the cache (`make models`), the images (`make images`) and, for figures,")
 		fmt.Fprintln(w, "Node.js and echarts (`make setup-charts`); `make reproduce` does all of it.")
@@ -177,6 +179,55 @@ func printReproduceSummary(w io.Writer, rep *laconic.ReproduceReport) {
 	if len(rep.Headlines) > 0 && rep.Headlines[0].Baseline != "" {
 		fmt.Fprintf(w, "(potentials: Laconic We+Ae, network totals; simulation: over %s; from headline.csv)\n", rep.Headlines[0].Baseline)
 	}
+	if old := staleFiles(rep); len(old) > 0 {
+		fmt.Fprintf(w, "\nnote: %d table or figure file(s) in these directories were not written by this run (an earlier run with other --models or flags?); they are left as they were, delete them if they are stale:\n", len(old))
+		const most = 10
+		for i, f := range old {
+			if i == most {
+				fmt.Fprintf(w, "  ... and %d more\n", len(old)-most)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+}
+
+// staleFiles lists the tables and figures (.parquet, .csv, .arrow, .svg,
+// .html) in the run's results and plots directories that the run did not
+// write, sorted. Nothing is deleted: the directories may hold the user's
+// own files.
+func staleFiles(rep *laconic.ReproduceReport) []string {
+	wrote := map[string]bool{}
+	for _, f := range rep.Files() {
+		if abs, err := filepath.Abs(f); err == nil {
+			wrote[abs] = true
+		}
+	}
+	kinds := map[string]bool{".parquet": true, ".csv": true, ".arrow": true, ".svg": true, ".html": true}
+	var out []string
+	seen := map[string]bool{}
+	for _, dir := range []string{rep.ResultsDir, rep.PlotsDir} {
+		if dir == "" {
+			continue
+		}
+		abs, err := filepath.Abs(dir)
+		if err != nil || seen[abs] {
+			continue
+		}
+		seen[abs] = true
+		entries, err := os.ReadDir(abs)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			p := filepath.Join(abs, e.Name())
+			if e.Type().IsRegular() && kinds[filepath.Ext(e.Name())] && !wrote[p] {
+				out = append(out, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func ratio(v float64) string {

@@ -119,3 +119,48 @@ func TestReproduceNoFiguresNoPlotsDir(t *testing.T) {
 		t.Errorf("plots directory created without figures (%v); image %s", err, img)
 	}
 }
+
+// A second run with other networks reports, and keeps, the files of the
+// first one that it did not rewrite.
+func TestReproduceReportsStaleFiles(t *testing.T) {
+	dir := t.TempDir()
+	model := writeTinyONNX(t, dir)
+	imgDir := filepath.Join(dir, "images")
+	os.Mkdir(imgDir, 0o755)
+	writePNG(t, imgDir)
+	t.Setenv("LACONIC_IMAGES", imgDir)
+	results, plots := filepath.Join(dir, "results"), filepath.Join(dir, "plots")
+	os.Mkdir(results, 0o755)
+	old := filepath.Join(results, "potentials-16b-othernet.csv")
+	mine := filepath.Join(results, "notes.txt")
+	for _, f := range []string{old, mine} {
+		if err := os.WriteFile(f, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := []string{"reproduce", "--models", model, "--images", "1", "--results", results, "--plots", plots,
+		"--no-svg", "--no-html", "--wires", "64", "--presets", "BASE-2K,LAC-128,LAC-1K", "--workers", "2"}
+	code, out, errOut := runCLI(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "note: 1 table or figure file(s)") || !strings.Contains(out, old) {
+		t.Errorf("summary does not report %s:\n%s", old, out)
+	}
+	if strings.Contains(out, "notes.txt") || strings.Contains(out, "sweep-wires.csv\n") {
+		t.Errorf("summary reports files that are not stale tables:\n%s", out)
+	}
+	for _, f := range []string{old, mine} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v (must be kept)", f, err)
+		}
+	}
+	// A complete rerun into the same directories has nothing more to report.
+	os.Remove(old)
+	if code, out, errOut = runCLI(args...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "note:") {
+		t.Errorf("rerun reports stale files:\n%s", out)
+	}
+}
