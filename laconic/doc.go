@@ -16,7 +16,8 @@
 //     work of every scheme (Base, A, W, W+A, Ap, Ae, We, W+Ap, W+Ae,
 //     We+Ae, Wp+Ap, BitFusion) with network totals, the bit-level
 //     characterisation and term-count histograms; PotentialsFromTraces does
-//     the same from a DNNsim model/trace folder. DefaultPotentialOptions
+//     the same from a DNNsim model/trace folder, which WriteTraces writes
+//     from the forward pass (for cross-checks with DNNsim itself). DefaultPotentialOptions
 //     is the papers' convention (16-bit profiled fixed point, csd terms,
 //     zero-term products free); DNNsimPotentialOptions is DNNsim's.
 //   - Simulate and SimulateWith run accelerator presets (see arch.Presets,

@@ -193,20 +193,9 @@ func Potentials(ctx context.Context, model any, images []string, opts PotentialO
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	var m *Model
-	switch v := model.(type) {
-	case string:
-		var err error
-		if m, err = LoadModel(ctx, v); err != nil {
-			return nil, err
-		}
-	case *Model:
-		m = v
-	default:
-		return nil, fmt.Errorf("laconic: Potentials: model is %T, want a zoo model name (string) or a *Model", model)
-	}
-	if m == nil || m.Graph == nil {
-		return nil, errors.New("laconic: Potentials: nil model")
+	m, err := resolveModel(ctx, model, "Potentials")
+	if err != nil {
+		return nil, err
 	}
 	if len(images) == 0 {
 		return nil, errors.New("laconic: Potentials: no images (give image files, or DefaultImages(n) for the repository's)")
@@ -218,7 +207,7 @@ func Potentials(ctx context.Context, model any, images []string, opts PotentialO
 	batches := (len(images) + batch - 1) / batch
 	start := time.Now()
 	acc := newAccumulator(opts, len(m.Graph.ComputeNodes())*batches, batches > 1)
-	err := m.Samples(ctx, images, batch, func(s nn.Sample) error {
+	err = m.Samples(ctx, images, batch, func(s nn.Sample) error {
 		return acc.add(ctx, s, dnnsim.DefaultLayerPrecision())
 	})
 	if err != nil {

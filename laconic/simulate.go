@@ -264,19 +264,9 @@ func SimulateWith(ctx context.Context, model any, images []string, cfgs []arch.C
 	if len(cfgs) == 0 {
 		return nil, errors.New("laconic: Simulate: no accelerator configuration")
 	}
-	var m *Model
-	switch v := model.(type) {
-	case string:
-		if m, err = LoadModel(ctx, v); err != nil {
-			return nil, err
-		}
-	case *Model:
-		m = v
-	default:
-		return nil, fmt.Errorf("laconic: Simulate: model is %T, want a zoo model name (string) or a *Model", model)
-	}
-	if m == nil || m.Graph == nil {
-		return nil, errors.New("laconic: Simulate: nil model")
+	m, err := resolveModel(ctx, model, "Simulate")
+	if err != nil {
+		return nil, err
 	}
 	if len(images) == 0 {
 		return nil, errors.New("laconic: Simulate: no images (give image files, or DefaultImages(n) for the repository's)")

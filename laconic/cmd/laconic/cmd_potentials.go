@@ -189,7 +189,7 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	rep := newReporter(stderr, *progress || isTerminal(stderr))
+	rep := newReporter("potentials", stderr, *progress || isTerminal(stderr))
 	opts.Progress = rep.update
 	var (
 		res    *laconic.PotentialResult
@@ -277,24 +277,25 @@ func summarize(w io.Writer, res *laconic.PotentialResult, source string) {
 // reporter shows progress: a bar on a terminal (or with --progress), else
 // one line per layer.
 type reporter struct {
+	name  string // the command, as in "laconic <name>: ..."
 	w     io.Writer
 	bar   *progressbar.ProgressBar
 	useUI bool
 	start time.Time
 }
 
-func newReporter(w io.Writer, bar bool) *reporter {
-	return &reporter{w: w, useUI: bar, start: time.Now()}
+func newReporter(name string, w io.Writer, bar bool) *reporter {
+	return &reporter{name: name, w: w, useUI: bar, start: time.Now()}
 }
 
 func (r *reporter) update(p laconic.Progress) {
 	if !r.useUI {
-		fmt.Fprintf(r.w, "laconic potentials: layer %d/%d %s (%.1f s)\n", p.Done, p.Total, p.Layer, time.Since(r.start).Seconds())
+		fmt.Fprintf(r.w, "laconic %s: layer %d/%d %s (%.1f s)\n", r.name, p.Done, p.Total, p.Layer, time.Since(r.start).Seconds())
 		return
 	}
 	if r.bar == nil {
 		r.bar = progressbar.NewOptions(p.Total, progressbar.OptionSetWriter(r.w), progressbar.OptionShowCount(),
-			progressbar.OptionSetDescription("potentials"), progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetDescription(r.name), progressbar.OptionSetPredictTime(true),
 			progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 	}
 	r.bar.Describe(strconv.Quote(p.Layer))

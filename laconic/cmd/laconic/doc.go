@@ -14,6 +14,7 @@
 //	infer       run a model on an image: top classes and per-layer statistics
 //	potentials  potential work and speedup of every scheme, per layer
 //	simulate    cycles and energy on accelerator presets, per layer
+//	traces      write a model's weights and activations as a DNNsim trace folder
 //	archs       list the accelerator presets and their parameters
 //	reproduce   regenerate every table (data/results) and figure (plots)
 //
