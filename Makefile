@@ -92,10 +92,17 @@ bench-terms:
 bench-reproduce:
 	$(GO) test -run '^$$' -bench 'ReproduceTiny|Figures|ReproduceMobileNetV2' -benchtime 1x ./laconic/
 
-# Fuzzing of the table readers (Parquet, Arrow IPC, CSV), FUZZTIME each;
-# plain `go test` runs only their seed corpora.
+# Fuzzing of every Fuzz target (every loader of user files, the work and
+# quantization kernels, figures), FUZZTIME each (a count such as 20000x, or
+# a duration); plain `go test` runs only their seed corpora.
+# (Counts avoid Go 1.26's spurious end-of-fuzztime failures, golang/go#75804.)
+FUZZTIME ?= 20000x
+.PHONY: fuzz
+fuzz:
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+# Fuzzing of the table readers (Parquet, Arrow IPC, CSV) only, FUZZTIME each.
 .PHONY: fuzz-table
-FUZZTIME ?= 60s
 fuzz-table:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadParquet$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./laconic/table/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadIPC$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./laconic/table/
