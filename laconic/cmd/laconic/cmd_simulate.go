@@ -28,7 +28,7 @@ func init() {
 
 func simulateUsage(fs *flag.FlagSet, w io.Writer) func() {
 	return func() {
-		fmt.Fprintln(w, "usage: laconic simulate --model NAME --arch PRESET[,PRESET...] [--images N | --image FILE...]")
+		fmt.Fprintln(w, "usage: laconic simulate --model NAME --arch PRESET[,PRESET...] [--set KEY=VALUE,...] [--images N | --image FILE...]")
 		fmt.Fprintln(w, "           [--quant fixed16|affine8|raw|dnnsim] [--batch N] [--energy FILE.csv] [--totals]")
 		fmt.Fprintln(w, "           [--format csv|parquet|arrow] [--out FILE]")
 		fmt.Fprintln(w, "       laconic simulate --traces DIR [--net NAME] --arch PRESET[,PRESET...] [...]")
@@ -39,7 +39,9 @@ func simulateUsage(fs *flag.FlagSet, w io.Writer) func() {
 		fmt.Fprintln(w, "configuration is compared with its baseline preset. The per-layer table (or with --totals one")
 		fmt.Fprintln(w, "row per configuration) goes to --out (format from --format or the extension) or as CSV to")
 		fmt.Fprintln(w, "standard output; a summary and a timing line go to standard error. Trace folders default to")
-		fmt.Fprintln(w, "DNNsim's fixed point (--quant dnnsim), models to profiled 16-bit fixed point.")
+		fmt.Fprintln(w, "DNNsim's fixed point (--quant dnnsim), models to profiled 16-bit fixed point. --set changes")
+		fmt.Fprintln(w, "parameters of every --arch configuration, e.g. DNNsim's geometry with matching baseline:")
+		fmt.Fprintln(w, "  laconic simulate --traces DIR --arch DNNSIM-LAC,DNNSIM-BASE --set columns=16,rows=16,lanes=16")
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "presets: "+strings.Join(arch.PresetNames(), ", "))
 		fmt.Fprintln(w, "models:  "+strings.Join(zoo.Names(), ", "))
@@ -55,6 +57,8 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	net := fs.String("net", "", "network of the trace folder (needed when it holds several)")
 	var archs stringList
 	fs.Var(&archs, "arch", "accelerator presets or .json configuration files, comma-separated (repeatable)")
+	var sets stringList
+	fs.Var(&sets, "set", "change every --arch configuration: key=value[,key=value...] (repeatable; keys of arch.Config's JSON, e.g. rows=16, sync=lpe, weight_wires=512)")
 	nImages := fs.Int("images", 1, "use the first N images of the repository's data/images ($LACONIC_IMAGES)")
 	var images stringList
 	fs.Var(&images, "image", "image file (repeatable; replaces --images)")
@@ -100,6 +104,25 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	cfgs, err := laconic.ResolveArchs(archs)
 	if err != nil {
 		return usageErr("--arch: %v", err)
+	}
+	if len(sets) > 0 {
+		var assignments []string
+		for _, s := range sets {
+			assignments = append(assignments, splitList(s)...)
+		}
+		listed := map[string]bool{}
+		for i := range cfgs {
+			if cfgs[i], err = cfgs[i].Set(assignments...); err != nil {
+				return usageErr("--set: %v", err)
+			}
+			listed[cfgs[i].Name] = true
+		}
+		for _, c := range cfgs {
+			if c.Baseline != "" && !listed[c.Baseline] {
+				fmt.Fprintf(stderr, "laconic simulate: note: --set changes the --arch configurations only; %s is compared with the preset %s as it is (add %s to --arch to change it too)\n", c.Name, c.Baseline, c.Baseline)
+				listed[c.Baseline] = true
+			}
+		}
 	}
 	opts := laconic.SimulateOptions{Quant: *quantName, Batch: *batch, Workers: *workers}
 	if *energyFile != "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,4 +144,50 @@ func TestSimulateZooModel(t *testing.T) {
 		t.Errorf("totals:\n%s", out)
 	}
 	t.Log(errOut)
+}
+
+// --set changes every listed configuration; a baseline that is listed too
+// changes with it, and one that is not is reported as kept.
+func TestSimulateSet(t *testing.T) {
+	dir := t.TempDir()
+	traceFolder(t, dir, "tiny")
+	code, out, errOut := runCLI("simulate", "--traces", dir, "--arch", "DNNSIM-LAC,DNNSIM-BASE", "--set", "columns=4,rows=2", "--set", "lanes=8", "--totals")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, s := range []string{"tiny,total,,laconic,DNNSIM-LAC,DNNSIM-BASE,4,2,8,", "tiny,total,,bitparallel,DNNSIM-BASE,DNNSIM-BASE,4,2,8,"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if strings.Contains(errOut, "note:") {
+		t.Errorf("note although the baseline is listed:\n%s", errOut)
+	}
+	// The baseline is the changed DNNSIM-BASE: the Laconic row's baseline
+	// cycles are the bit-parallel row's cycles.
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("%d records (%v):\n%s", len(recs), err, out)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	if lac, base := recs[1], recs[2]; lac[col["baseline_cycles"]] != base[col["cycles"]] || base[col["rows"]] != "2" {
+		t.Errorf("DNNSIM-LAC baseline cycles %s, DNNSIM-BASE cycles %s (rows %s)", lac[col["baseline_cycles"]], base[col["cycles"]], base[col["rows"]])
+	}
+	// Without DNNSIM-BASE in --arch the preset stays, and a note says so.
+	code, out, errOut = runCLI("simulate", "--traces", dir, "--arch", "DNNSIM-LAC", "--set", "rows=2", "--totals")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "note: --set changes the --arch configurations only; DNNSIM-LAC is compared with the preset DNNSIM-BASE as it is") {
+		t.Errorf("no note about the unchanged baseline:\n%s", errOut)
+	}
+	for _, bad := range [][]string{{"--set", "rows=0"}, {"--set", "bogus=1"}, {"--set", "rows"}} {
+		code, _, errOut := runCLI(append([]string{"simulate", "--traces", dir, "--arch", "LAC-128"}, bad...)...)
+		if code != 2 || !strings.Contains(errOut, "--set: ") {
+			t.Errorf("%v: exit %d, %s", bad, code, errOut)
+		}
+	}
 }
