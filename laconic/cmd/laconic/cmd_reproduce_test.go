@@ -9,14 +9,22 @@ import (
 	"github.com/laconiclab/toolkit/laconic"
 )
 
-func TestReproduceCommand(t *testing.T) {
+// reproduceSetup writes a tiny ONNX model and one image (the directory
+// LACONIC_IMAGES points to) and returns the model's path and the results and
+// plots directories to use.
+func reproduceSetup(t *testing.T) (model, results, plots string) {
+	t.Helper()
 	dir := t.TempDir()
-	model := writeTinyONNX(t, dir)
+	model = writeTinyONNX(t, dir)
 	imgDir := filepath.Join(dir, "images")
 	os.Mkdir(imgDir, 0o755)
 	writePNG(t, imgDir)
 	t.Setenv("LACONIC_IMAGES", imgDir)
-	results, plots := filepath.Join(dir, "results"), filepath.Join(dir, "plots")
+	return model, filepath.Join(dir, "results"), filepath.Join(dir, "plots")
+}
+
+func TestReproduceCommand(t *testing.T) {
+	model, results, plots := reproduceSetup(t)
 	code, out, errOut := runCLI("reproduce", "--models", model, "--images", "1", "--results", results, "--plots", plots,
 		"--no-svg", "--no-html", "--wires", "64,256", "--presets", "BASE-2K,LAC-128,LAC-1K", "--workers", "2")
 	if code != 0 {
@@ -123,13 +131,7 @@ func TestReproduceNoFiguresNoPlotsDir(t *testing.T) {
 // A second run with other networks reports, and keeps, the files of the
 // first one that it did not rewrite.
 func TestReproduceReportsStaleFiles(t *testing.T) {
-	dir := t.TempDir()
-	model := writeTinyONNX(t, dir)
-	imgDir := filepath.Join(dir, "images")
-	os.Mkdir(imgDir, 0o755)
-	writePNG(t, imgDir)
-	t.Setenv("LACONIC_IMAGES", imgDir)
-	results, plots := filepath.Join(dir, "results"), filepath.Join(dir, "plots")
+	model, results, plots := reproduceSetup(t)
 	os.Mkdir(results, 0o755)
 	old := filepath.Join(results, "potentials-16b-othernet.csv")
 	mine := filepath.Join(results, "notes.txt")
