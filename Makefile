@@ -119,5 +119,11 @@ test-go: data onnx-testdata setup-charts
 
 test: test-go test-notebooks
 
+# The Go tests under the race detector (parallel sweeps, figure rendering);
+# not part of `make test`.
+.PHONY: test-race
+test-race: data onnx-testdata setup-charts
+	$(GO) test -race ./...
+
 clean:
 	rm -rf bin data/tmp
