@@ -15,7 +15,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/laconiclab/toolkit/laconic"
-	"github.com/laconiclab/toolkit/laconic/table"
 	"github.com/laconiclab/toolkit/laconic/terms"
 	"github.com/laconiclab/toolkit/laconic/work"
 	"github.com/laconiclab/toolkit/laconic/zoo"
@@ -104,17 +103,8 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
 	// Where the samples come from.
-	switch {
-	case *traces != "" && *model != "":
-		return usageErr("give --model or --traces, not both")
-	case *traces == "" && *model == "":
-		return usageErr("give --model NAME or --traces DIR")
-	case *traces == "" && set["net"]:
-		return usageErr("--net needs --traces")
-	case *traces != "" && (set["image"] || set["images"] || set["batch"]):
-		return usageErr("--image, --images and --batch apply to --model only")
-	case set["image"] && set["images"]:
-		return usageErr("give --images N or --image FILE..., not both")
+	if msg := sampleSourceError(*model, *traces, set); msg != "" {
+		return usageErr("%s", msg)
 	}
 
 	// Options: preset first, then explicit flags.
@@ -171,20 +161,9 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 	if !contains(laconic.PotentialTables(), which) {
 		return usageErr("--table %q: want one of %s", which, strings.Join(laconic.PotentialTables(), ", "))
 	}
-	f := table.CSV
-	switch {
-	case *format != "":
-		var err error
-		if f, err = table.ParseFormat(*format); err != nil {
-			return usageErr("--format: %v", err)
-		}
-	case *out != "":
-		if g, err := table.FormatFromPath(*out); err == nil {
-			f = g
-		}
-	}
-	if *out == "" && f != table.CSV {
-		return usageErr("--format %s needs --out FILE (only CSV goes to standard output)", f)
+	f, err := tableFormat(*format, *out)
+	if err != nil {
+		return usageErr("%v", err)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -193,20 +172,17 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 	opts.Progress = rep.update
 	var (
 		res    *laconic.PotentialResult
-		err    error
 		source string
 	)
 	if *traces != "" {
 		source = *traces
 		res, err = laconic.PotentialsFromTraces(ctx, *traces, *net, opts)
 	} else {
-		imgs := []string(images)
-		if len(imgs) == 0 {
-			if imgs, err = laconic.DefaultImages(*nImages); err != nil {
-				rep.finish()
-				fmt.Fprintf(stderr, "laconic potentials: %v\n", err)
-				return 1
-			}
+		var imgs []string
+		if imgs, err = imagesOrDefault(images, *nImages); err != nil {
+			rep.finish()
+			fmt.Fprintf(stderr, "laconic potentials: %v\n", err)
+			return 1
 		}
 		source = fmt.Sprintf("%d image(s)", len(imgs))
 		var m *laconic.Model
@@ -225,12 +201,7 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "laconic potentials: %v\n", err)
 		return 1
 	}
-	if *out != "" {
-		err = table.Write(*out, f, rec)
-	} else {
-		err = table.WriteTo(stdout, f, rec)
-	}
-	if err != nil {
+	if err := writeTable(stdout, *out, f, rec); err != nil {
 		fmt.Fprintf(stderr, "laconic potentials: %v\n", err)
 		return 1
 	}

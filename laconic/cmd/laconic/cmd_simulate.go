@@ -14,7 +14,6 @@ import (
 	"github.com/laconiclab/toolkit/laconic"
 	"github.com/laconiclab/toolkit/laconic/arch"
 	"github.com/laconiclab/toolkit/laconic/arch/energy"
-	"github.com/laconiclab/toolkit/laconic/table"
 	"github.com/laconiclab/toolkit/laconic/zoo"
 )
 
@@ -85,17 +84,10 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if msg := sampleSourceError(*model, *traces, set); msg != "" {
+		return usageErr("%s", msg)
+	}
 	switch {
-	case *traces != "" && *model != "":
-		return usageErr("give --model or --traces, not both")
-	case *traces == "" && *model == "":
-		return usageErr("give --model NAME or --traces DIR")
-	case *traces == "" && set["net"]:
-		return usageErr("--net needs --traces")
-	case *traces != "" && (set["image"] || set["images"] || set["batch"]):
-		return usageErr("--image, --images and --batch apply to --model only")
-	case set["image"] && set["images"]:
-		return usageErr("give --images N or --image FILE..., not both")
 	case len(archs) == 0:
 		return usageErr("give --arch PRESET[,PRESET...] (presets: %s)", strings.Join(arch.PresetNames(), ", "))
 	case *nImages < 1:
@@ -136,19 +128,9 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	if *batch < 0 || *workers < 0 {
 		return usageErr("--batch and --workers must be >= 0")
 	}
-	f := table.CSV
-	switch {
-	case *format != "":
-		if f, err = table.ParseFormat(*format); err != nil {
-			return usageErr("--format: %v", err)
-		}
-	case *out != "":
-		if g, err := table.FormatFromPath(*out); err == nil {
-			f = g
-		}
-	}
-	if *out == "" && f != table.CSV {
-		return usageErr("--format %s needs --out FILE (only CSV goes to standard output)", f)
+	f, err := tableFormat(*format, *out)
+	if err != nil {
+		return usageErr("%v", err)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -159,12 +141,10 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	if *traces != "" {
 		res, err = laconic.SimulateTracesWith(ctx, *traces, *net, cfgs, opts)
 	} else {
-		imgs := []string(images)
-		if len(imgs) == 0 {
-			if imgs, err = laconic.DefaultImages(*nImages); err != nil {
-				fmt.Fprintf(stderr, "laconic simulate: %v\n", err)
-				return 1
-			}
+		var imgs []string
+		if imgs, err = imagesOrDefault(images, *nImages); err != nil {
+			fmt.Fprintf(stderr, "laconic simulate: %v\n", err)
+			return 1
 		}
 		source = fmt.Sprintf("%d image(s)", len(imgs))
 		var m *laconic.Model
@@ -181,12 +161,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	if *totals {
 		rec = res.TotalsTable
 	}
-	if *out != "" {
-		err = table.Write(*out, f, rec)
-	} else {
-		err = table.WriteTo(stdout, f, rec)
-	}
-	if err != nil {
+	if err := writeTable(stdout, *out, f, rec); err != nil {
 		fmt.Fprintf(stderr, "laconic simulate: %v\n", err)
 		return 1
 	}

@@ -91,12 +91,7 @@ func runTerms(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer rec.Release()
-	if *out == "" {
-		err = table.WriteTo(stdout, format, rec)
-	} else {
-		err = table.Write(*out, format, rec)
-	}
-	if err != nil {
+	if err := writeTable(stdout, *out, format, rec); err != nil {
 		fmt.Fprintf(stderr, "laconic terms: %v\n", err)
 		return 1
 	}

@@ -96,12 +96,9 @@ func runTraces(args []string, stdout, stderr io.Writer) int {
 			return fail(fmt.Errorf("%s: %w", *precFile, err))
 		}
 	}
-	imgs := []string(images)
-	if len(imgs) == 0 {
-		var err error
-		if imgs, err = laconic.DefaultImages(*nImages); err != nil {
-			return fail(err)
-		}
+	imgs, err := imagesOrDefault(images, *nImages)
+	if err != nil {
+		return fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
