@@ -100,15 +100,22 @@ func provenance(meta Meta, results []LayerResult, kind string) (table.Provenance
 	return p, nil
 }
 
+// rowTable builds the table of kind from the rows that rows derives from
+// results, with their provenance.
+func rowTable[R any](mem memory.Allocator, meta Meta, results []LayerResult, kind string,
+	rows func(Meta, []LayerResult) []R) (arrow.RecordBatch, error) {
+	p, err := provenance(meta, results, kind)
+	if err != nil {
+		return nil, err
+	}
+	return table.FromRows(mem, rows(meta, results), p)
+}
+
 // LayerTable returns the per-layer potentials table (columns of Row, one
 // row per layer and scheme) with provenance in its schema metadata. The
 // results must share one Options value. The caller releases the record.
 func LayerTable(mem memory.Allocator, meta Meta, results []LayerResult) (arrow.RecordBatch, error) {
-	p, err := provenance(meta, results, "potentials")
-	if err != nil {
-		return nil, err
-	}
-	return table.FromRows(mem, Rows(meta, results), p)
+	return rowTable(mem, meta, results, "potentials", Rows)
 }
 
 // TotalRow is one network total: the sum of a scheme's work over a model's
@@ -281,11 +288,7 @@ func CharRows(meta Meta, results []LayerResult) []CharRow {
 // CharacterizationTable returns the characterisation table (columns of
 // CharRow). The caller releases the record.
 func CharacterizationTable(mem memory.Allocator, meta Meta, results []LayerResult) (arrow.RecordBatch, error) {
-	p, err := provenance(meta, results, "characterization")
-	if err != nil {
-		return nil, err
-	}
-	return table.FromRows(mem, CharRows(meta, results), p)
+	return rowTable(mem, meta, results, "characterization", CharRows)
 }
 
 // HistRow is one bin of a term-count histogram: how many codes of a layer's
@@ -325,11 +328,7 @@ func HistRows(meta Meta, results []LayerResult) []HistRow {
 // HistogramTable returns the term-count histogram table (columns of
 // HistRow). The caller releases the record.
 func HistogramTable(mem memory.Allocator, meta Meta, results []LayerResult) (arrow.RecordBatch, error) {
-	p, err := provenance(meta, results, "term_histogram")
-	if err != nil {
-		return nil, err
-	}
-	return table.FromRows(mem, HistRows(meta, results), p)
+	return rowTable(mem, meta, results, "term_histogram", HistRows)
 }
 
 // DNNsimRow is what DNNsim reports for a layer's Laconic potential:
@@ -374,9 +373,5 @@ func DNNsimRows(meta Meta, results []LayerResult) []DNNsimRow {
 // DNNsimTable returns DNNsim's per-layer potential report as a table
 // (columns of DNNsimRow). The caller releases the record.
 func DNNsimTable(mem memory.Allocator, meta Meta, results []LayerResult) (arrow.RecordBatch, error) {
-	p, err := provenance(meta, results, "dnnsim_potentials")
-	if err != nil {
-		return nil, err
-	}
-	return table.FromRows(mem, DNNsimRows(meta, results), p)
+	return rowTable(mem, meta, results, "dnnsim_potentials", DNNsimRows)
 }
