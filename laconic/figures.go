@@ -85,6 +85,30 @@ func textColumn(rec arrow.RecordBatch, name string) ([]string, error) {
 	return out, nil
 }
 
+// textColumns reads the named columns with textColumn, in order.
+func textColumns(rec arrow.RecordBatch, names ...string) ([][]string, error) {
+	out := make([][]string, len(names))
+	for i, n := range names {
+		var err error
+		if out[i], err = textColumn(rec, n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// floatColumns reads the named columns with floatColumn, in order.
+func floatColumns(rec arrow.RecordBatch, names ...string) ([][]float64, error) {
+	out := make([][]float64, len(names))
+	for i, n := range names {
+		var err error
+		if out[i], err = floatColumn(rec, n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // floatColumn returns a numeric column as float64; nulls are NaN.
 func floatColumn(rec arrow.RecordBatch, name string) ([]float64, error) {
 	col, err := column(rec, name)
@@ -287,14 +311,11 @@ func figureID(name string) string {
 // schemes; by default every scheme of the table but Base (always 1).
 // Network totals weigh layers by work (see package work).
 func PotentialFigure(totals arrow.RecordBatch, schemes ...string) (*chart.Chart, error) {
-	models, err := textColumn(totals, "model")
+	text, err := textColumns(totals, "model", "scheme")
 	if err != nil {
 		return nil, err
 	}
-	names, err := textColumn(totals, "scheme")
-	if err != nil {
-		return nil, err
-	}
+	models, names := text[0], text[1]
 	speedup, err := floatColumn(totals, "speedup")
 	if err != nil {
 		return nil, err
@@ -353,14 +374,11 @@ func LaconicPotentialFigure(totals ...arrow.RecordBatch) (*chart.Chart, error) {
 	}
 	var g grid
 	for k, t := range totals {
-		models, err := textColumn(t, "model")
+		text, err := textColumns(t, "model", "scheme")
 		if err != nil {
 			return nil, fmt.Errorf("laconic: LaconicPotentialFigure: table %d: %w", k+1, err)
 		}
-		names, err := textColumn(t, "scheme")
-		if err != nil {
-			return nil, fmt.Errorf("laconic: LaconicPotentialFigure: table %d: %w", k+1, err)
-		}
+		models, names := text[0], text[1]
 		speedup, err := floatColumn(t, "speedup")
 		if err != nil {
 			return nil, fmt.Errorf("laconic: LaconicPotentialFigure: table %d: %w", k+1, err)
@@ -412,26 +430,16 @@ func LaconicPotentialFigure(totals ...arrow.RecordBatch) (*chart.Chart, error) {
 // own row, always 1, is left out); with "", every row is, and the table
 // must then have one row per model and configuration.
 func SimulationFigure(totals arrow.RecordBatch, baseline string) (*chart.Chart, error) {
-	models, err := textColumn(totals, "model")
+	text, err := textColumns(totals, "model", "config", "baseline")
 	if err != nil {
 		return nil, err
 	}
-	configs, err := textColumn(totals, "config")
+	models, configs, bases := text[0], text[1], text[2]
+	nums, err := floatColumns(totals, "speedup", "energy_efficiency")
 	if err != nil {
 		return nil, err
 	}
-	bases, err := textColumn(totals, "baseline")
-	if err != nil {
-		return nil, err
-	}
-	speedup, err := floatColumn(totals, "speedup")
-	if err != nil {
-		return nil, err
-	}
-	eff, err := floatColumn(totals, "energy_efficiency")
-	if err != nil {
-		return nil, err
-	}
+	speedup, eff := nums[0], nums[1]
 	var gs, ge grid
 	var baseSeen order
 	for i := range models {
@@ -484,14 +492,11 @@ func distinct(vals []string) []string {
 // dram_energy_pj, baseline_energy_pj). A bar's height is the inverse of
 // the configuration's energy efficiency.
 func EnergyBreakdownFigure(totals arrow.RecordBatch, model string) (*chart.Chart, error) {
-	models, err := textColumn(totals, "model")
+	text, err := textColumns(totals, "model", "config")
 	if err != nil {
 		return nil, err
 	}
-	configs, err := textColumn(totals, "config")
-	if err != nil {
-		return nil, err
-	}
+	models, configs := text[0], text[1]
 	cols := []struct{ col, name string }{
 		{"compute_energy_pj", "compute"}, {"buffer_energy_pj", "on-chip buffers"}, {"dram_energy_pj", "off-chip memory"},
 	}
@@ -543,18 +548,11 @@ func EnergyBreakdownFigure(totals arrow.RecordBatch, model string) (*chart.Chart
 // Both axes are logarithmic; layers keep the potentials table's order and
 // their names lose the prefix all of them share.
 func LayerFigure(potentials, simulated arrow.RecordBatch, model string, configs ...string) (*chart.Chart, error) {
-	models, err := textColumn(potentials, "model")
+	text, err := textColumns(potentials, "model", "layer", "scheme")
 	if err != nil {
 		return nil, err
 	}
-	layers, err := textColumn(potentials, "layer")
-	if err != nil {
-		return nil, err
-	}
-	schemes, err := textColumn(potentials, "scheme")
-	if err != nil {
-		return nil, err
-	}
+	models, layers, schemes := text[0], text[1], text[2]
 	speedup, err := floatColumn(potentials, "speedup")
 	if err != nil {
 		return nil, err
@@ -605,18 +603,11 @@ func LayerFigure(potentials, simulated arrow.RecordBatch, model string, configs 
 // layerLines returns one series per configuration of the simulation table
 // over the given layers.
 func layerLines(sim arrow.RecordBatch, model string, layers order, configs []string) ([]chart.Series, string, error) {
-	models, err := textColumn(sim, "model")
+	text, err := textColumns(sim, "model", "layer", "config")
 	if err != nil {
 		return nil, "", err
 	}
-	names, err := textColumn(sim, "layer")
-	if err != nil {
-		return nil, "", err
-	}
-	cfgs, err := textColumn(sim, "config")
-	if err != nil {
-		return nil, "", err
-	}
+	models, names, cfgs := text[0], text[1], text[2]
 	speedup, err := floatColumn(sim, "speedup")
 	if err != nil {
 		return nil, "", err
@@ -714,14 +705,11 @@ func WireSweepFigure(sweep arrow.RecordBatch, value string) (*chart.Chart, error
 	if err != nil {
 		return nil, err
 	}
-	wires, err := floatColumn(sweep, "weight_wires")
+	nums, err := floatColumns(sweep, "weight_wires", value)
 	if err != nil {
 		return nil, err
 	}
-	ys, err := floatColumn(sweep, value)
-	if err != nil {
-		return nil, err
-	}
+	wires, ys := nums[0], nums[1]
 	baseline := ""
 	if hasColumn(sweep, "baseline") {
 		if baseline, err = uniform(sweep, "baseline", nil); err != nil {
@@ -786,14 +774,11 @@ func WireSweepFigure(sweep arrow.RecordBatch, value string) (*chart.Chart, error
 // per-LPE synchronisation with input queues, and the ideal bound), or any
 // other set of configurations (columns model, config, speedup).
 func SyncModesFigure(totals arrow.RecordBatch) (*chart.Chart, error) {
-	models, err := textColumn(totals, "model")
+	text, err := textColumns(totals, "model", "config")
 	if err != nil {
 		return nil, err
 	}
-	configs, err := textColumn(totals, "config")
-	if err != nil {
-		return nil, err
-	}
+	models, configs := text[0], text[1]
 	speedup, err := floatColumn(totals, "speedup")
 	if err != nil {
 		return nil, err
@@ -861,26 +846,16 @@ func commonWordPrefix(names []string) string {
 // term-histograms-*.parquet: columns model, tensor, encoding, terms,
 // count) of one quantization.
 func TermHistogramFigure(hist arrow.RecordBatch, model string, encoding terms.Encoding) (*chart.Chart, error) {
-	models, err := textColumn(hist, "model")
+	text, err := textColumns(hist, "model", "tensor", "encoding")
 	if err != nil {
 		return nil, err
 	}
-	tensors, err := textColumn(hist, "tensor")
+	models, tensors, encs := text[0], text[1], text[2]
+	nums, err := floatColumns(hist, "count", "terms")
 	if err != nil {
 		return nil, err
 	}
-	encs, err := textColumn(hist, "encoding")
-	if err != nil {
-		return nil, err
-	}
-	counts, err := floatColumn(hist, "count")
-	if err != nil {
-		return nil, err
-	}
-	bins, err := floatColumn(hist, "terms")
-	if err != nil {
-		return nil, err
-	}
+	counts, bins := nums[0], nums[1]
 	var names order
 	var series []chart.Series
 	for i := range models {
