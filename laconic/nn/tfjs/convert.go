@@ -46,6 +46,24 @@ func (s shapeInfo) check() error {
 
 func vectorShape(f int) shapeInfo { return shapeInfo{tf: []int{f}, nn: []int{f}} }
 
+// inputNode makes n a graph input whose per-sample TensorFlow.js shape is
+// dims: an image [H, W, C] or a vector [F]. It returns the input's shape,
+// and false for any other rank.
+func inputNode(n *nn.Node, dims []int) (shapeInfo, bool) {
+	var s shapeInfo
+	switch len(dims) {
+	case 3:
+		s = imageShape(dims[0], dims[1], dims[2])
+	case 1:
+		s = vectorShape(dims[0])
+	default:
+		return s, false
+	}
+	n.Op = nn.OpInput
+	n.Attrs.Shape = append([]int(nil), s.nn...)
+	return s, true
+}
+
 // isImage reports whether the TensorFlow.js shape is H, W, C.
 func (s shapeInfo) isImage() bool { return len(s.tf) == 3 }
 

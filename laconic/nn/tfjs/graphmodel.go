@@ -333,18 +333,11 @@ func (b *graphBuilder) node(t *tfNode) error {
 			}
 			dims = append(dims, int(d.Size))
 		}
-		n.Op = nn.OpInput
-		switch len(dims) {
-		case 3:
-			s := imageShape(dims[0], dims[1], dims[2])
-			n.Attrs.Shape = append([]int(nil), s.nn...)
-			return b.add(n, s)
-		case 1:
-			n.Attrs.Shape = []int{dims[0]}
-			return b.add(n, vectorShape(dims[0]))
-		default:
+		s, ok := inputNode(n, dims)
+		if !ok {
 			return fmt.Errorf("input rank %d is not supported (want [N, H, W, C] or [N, F])", len(dims)+1)
 		}
+		return b.add(n, s)
 
 	case "Identity", "Snapshot", "StopGradient":
 		if err := needData(ops, 1); err != nil {

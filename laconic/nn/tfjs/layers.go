@@ -386,18 +386,11 @@ func (b *layersBuilder) layer(l *kerasLayer) error {
 			}
 			dims = append(dims, *d)
 		}
-		n.Op = nn.OpInput
-		switch len(dims) {
-		case 3:
-			s := imageShape(dims[0], dims[1], dims[2])
-			n.Attrs.Shape = append([]int(nil), s.nn...)
-			return b.add(n, s)
-		case 1:
-			n.Attrs.Shape = []int{dims[0]}
-			return b.add(n, vectorShape(dims[0]))
-		default:
+		s, ok := inputNode(n, dims)
+		if !ok {
 			return fmt.Errorf("batch_input_shape %s: want [null, H, W, C] or [null, F]", fmtShape(shape))
 		}
+		return b.add(n, s)
 
 	case "Conv2D", "DepthwiseConv2D":
 		in, err := b.input(l, 1)
