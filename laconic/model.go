@@ -250,3 +250,49 @@ func softmax64(v []float64) {
 		v[i] /= sum
 	}
 }
+
+// baseNames returns the file names of paths, without their directories.
+func baseNames(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
+	}
+	return out
+}
+
+// name is the model's name in tables: the zoo's, else the graph's.
+func (m *Model) name() string {
+	if m.Info.Name != "" {
+		return m.Info.Name
+	}
+	return m.Graph.Name
+}
+
+// needImages is the error of fn when it is given no images.
+func needImages(fn string, images []string) error {
+	if len(images) == 0 {
+		return fmt.Errorf("laconic: %s: no images (give image files, or DefaultImages(n) for the repository's)", fn)
+	}
+	return nil
+}
+
+// resolveModel turns a zoo name (loaded, fetched if needed) or a *Model
+// into a *Model; fn names the caller in errors.
+func resolveModel(ctx context.Context, model any, fn string) (*Model, error) {
+	var m *Model
+	switch v := model.(type) {
+	case string:
+		var err error
+		if m, err = LoadModel(ctx, v); err != nil {
+			return nil, err
+		}
+	case *Model:
+		m = v
+	default:
+		return nil, fmt.Errorf("laconic: %s: model is %T, want a zoo model name (string) or a *Model", fn, model)
+	}
+	if m == nil || m.Graph == nil {
+		return nil, fmt.Errorf("laconic: %s: nil model", fn)
+	}
+	return m, nil
+}

@@ -197,8 +197,8 @@ func Potentials(ctx context.Context, model any, images []string, opts PotentialO
 	if err != nil {
 		return nil, err
 	}
-	if len(images) == 0 {
-		return nil, errors.New("laconic: Potentials: no images (give image files, or DefaultImages(n) for the repository's)")
+	if err := needImages("Potentials", images); err != nil {
+		return nil, err
 	}
 	batch := opts.Batch
 	if batch == 0 {
@@ -213,15 +213,8 @@ func Potentials(ctx context.Context, model any, images []string, opts PotentialO
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(images))
-	for i, p := range images {
-		names[i] = filepath.Base(p)
-	}
-	meta := work.Meta{Model: m.Info.Name, ModelSHA256: m.Info.TarballSHA256, Quant: quantLabel(opts.Quant),
-		Extra: map[string]string{"laconic.images": strings.Join(names, ","), "laconic.batch": strconv.Itoa(batch)}}
-	if meta.Model == "" {
-		meta.Model = m.Graph.Name
-	}
+	meta := work.Meta{Model: m.name(), ModelSHA256: m.Info.TarballSHA256, Quant: quantLabel(opts.Quant),
+		Extra: map[string]string{"laconic.images": strings.Join(baseNames(images), ","), "laconic.batch": strconv.Itoa(batch)}}
 	return acc.finish(meta, start)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -268,17 +267,14 @@ func SimulateWith(ctx context.Context, model any, images []string, cfgs []arch.C
 	if err != nil {
 		return nil, err
 	}
-	if len(images) == 0 {
-		return nil, errors.New("laconic: Simulate: no images (give image files, or DefaultImages(n) for the repository's)")
+	if err := needImages("Simulate", images); err != nil {
+		return nil, err
 	}
 	batch := opts.Batch
 	if batch == 0 {
 		batch = len(images)
 	}
-	name := m.Info.Name
-	if name == "" {
-		name = m.Graph.Name
-	}
+	name := m.name()
 	batches := (len(images) + batch - 1) / batch
 	nLayers := len(m.Graph.ComputeNodes())
 	b := &batchSim{model: name, cfgs: cfgs, opts: opts, wgts: map[string]*quant.Tensor{}, total: nLayers * batches}
@@ -297,14 +293,10 @@ func SimulateWith(ctx context.Context, model any, images []string, cfgs []arch.C
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(images))
-	for i, p := range images {
-		names[i] = filepath.Base(p)
-	}
 	enc, zero := encodingsOf(cfgs)
 	return b.finish(table.Provenance{Model: name, ModelSHA256: m.Info.TarballSHA256, Quant: quantLabel(opts.Quant),
 		Encoding: enc, ZeroCost: zero,
-		Extra: map[string]string{"laconic.images": strings.Join(names, ","), "laconic.batch": strconv.Itoa(batch)}})
+		Extra: map[string]string{"laconic.images": strings.Join(baseNames(images), ","), "laconic.batch": strconv.Itoa(batch)}})
 }
 
 // SimulateTracesWith is SimulateTraces with explicit configurations and

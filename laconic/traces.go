@@ -53,8 +53,8 @@ func WriteTraces(ctx context.Context, model any, images []string, dir, net strin
 	if err != nil {
 		return nil, err
 	}
-	if len(images) == 0 {
-		return nil, errors.New("laconic: WriteTraces: no images (give image files, or DefaultImages(n) for the repository's)")
+	if err := needImages("WriteTraces", images); err != nil {
+		return nil, err
 	}
 	if opts.Batch < 0 {
 		return nil, fmt.Errorf("laconic: WriteTraces: batch %d: want 0 (one image per file) or more", opts.Batch)
@@ -63,10 +63,7 @@ func WriteTraces(ctx context.Context, model any, images []string, dir, net strin
 		return nil, errors.New("laconic: WriteTraces: no output directory")
 	}
 	if net == "" {
-		net = m.Info.Name
-		if net == "" {
-			net = m.Graph.Name
-		}
+		net = m.name()
 	}
 	batch := opts.Batch
 	if batch == 0 {
@@ -121,33 +118,4 @@ func WriteTraces(ctx context.Context, model any, images []string, dir, net strin
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
-}
-
-func baseNames(paths []string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		out[i] = filepath.Base(p)
-	}
-	return out
-}
-
-// resolveModel turns a zoo name (loaded, fetched if needed) or a *Model
-// into a *Model; fn names the caller in errors.
-func resolveModel(ctx context.Context, model any, fn string) (*Model, error) {
-	var m *Model
-	switch v := model.(type) {
-	case string:
-		var err error
-		if m, err = LoadModel(ctx, v); err != nil {
-			return nil, err
-		}
-	case *Model:
-		m = v
-	default:
-		return nil, fmt.Errorf("laconic: %s: model is %T, want a zoo model name (string) or a *Model", fn, model)
-	}
-	if m == nil || m.Graph == nil {
-		return nil, fmt.Errorf("laconic: %s: nil model", fn)
-	}
-	return m, nil
 }
