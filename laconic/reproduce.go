@@ -620,9 +620,7 @@ func (r *reproducer) loadModels(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if m.Info.Name == "" {
-			m.Info.Name = m.Graph.Name
-		}
+		m.Info.Name = m.name()
 		for _, o := range r.models {
 			if o.Info.Name == m.Info.Name {
 				return fmt.Errorf("models %q and %q are both named %q: the tables need distinct names", o.Path, m.Path, m.Info.Name)
