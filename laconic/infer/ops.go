@@ -157,20 +157,7 @@ func transpose(x *nn.Tensor, perm, shape []int) *nn.Tensor {
 	for i, p := range perm {
 		step[i] = inStride[p]
 	}
-	idx := make([]int, rank)
-	src := 0
-	for o := range out.Data {
-		out.Data[o] = x.Data[src]
-		for d := rank - 1; d >= 0; d-- {
-			idx[d]++
-			src += step[d]
-			if idx[d] < shape[d] {
-				break
-			}
-			src -= step[d] * shape[d]
-			idx[d] = 0
-		}
-	}
+	nn.StridedCopy(out.Data, x.Data, shape, step)
 	return out
 }
 

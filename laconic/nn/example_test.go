@@ -61,3 +61,13 @@ func ExampleTensor_CheckFinite() {
 	// Output:
 	// nn: element 3 of tensor [2 2] is +Inf
 }
+
+// StridedCopy transposes a 2 x 3 matrix: the output is 3 x 2, and one
+// step along an output axis moves 1 (rows) or 3 (columns) input elements.
+func ExampleStridedCopy() {
+	src := []float32{1, 2, 3, 4, 5, 6} // [[1 2 3] [4 5 6]]
+	dst := make([]float32, 6)
+	nn.StridedCopy(dst, src, []int{3, 2}, []int{1, 3})
+	fmt.Println(dst)
+	// Output: [1 4 2 5 3 6]
+}

@@ -81,3 +81,25 @@ func (t *Tensor) Clone() *Tensor {
 	}
 	return c
 }
+
+// StridedCopy fills dst, in row-major order of shape, with the elements of
+// src found by moving stride[k] elements of src for every step along axis
+// k, starting at src[0]: an axis permutation, or a column-major to
+// row-major reorder. dst holds the product of shape; src must hold every
+// element so addressed.
+func StridedCopy(dst, src []float32, shape, stride []int) {
+	idx := make([]int, len(shape))
+	off := 0
+	for i := range dst {
+		dst[i] = src[off]
+		for k := len(shape) - 1; k >= 0; k-- {
+			idx[k]++
+			off += stride[k]
+			if idx[k] < shape[k] {
+				break
+			}
+			off -= stride[k] * shape[k]
+			idx[k] = 0
+		}
+	}
+}

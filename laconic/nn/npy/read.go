@@ -241,19 +241,6 @@ func fortranToC(data []float32, shape []int) []float32 {
 		s *= d
 	}
 	out := make([]float32, len(data))
-	idx := make([]int, len(shape))
-	off := 0
-	for i := range out {
-		out[i] = data[off]
-		for k := len(shape) - 1; k >= 0; k-- {
-			idx[k]++
-			off += fstride[k]
-			if idx[k] < shape[k] {
-				break
-			}
-			off -= fstride[k] * shape[k]
-			idx[k] = 0
-		}
-	}
+	nn.StridedCopy(out, data, shape, fstride)
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -712,7 +713,7 @@ func (b *graphBuilder) binary(t *tfNode, n *nn.Node, ops []operand) error {
 		if t.Op != "Add" && t.Op != "AddV2" {
 			return fmt.Errorf("%s of two tensors is not supported", t.Op)
 		}
-		if !equalInts(x.shape.tf, c.shape.tf) || !equalInts(x.shape.flat, c.shape.flat) {
+		if !slices.Equal(x.shape.tf, c.shape.tf) || !slices.Equal(x.shape.flat, c.shape.flat) {
 			return fmt.Errorf("inputs %q %v and %q %v differ in shape", x.name, x.shape.tf, c.name, c.shape.tf)
 		}
 		n.Op = nn.OpAdd

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/laconiclab/toolkit/laconic/nn"
@@ -722,7 +723,7 @@ func (b *layersBuilder) layer(l *kerasLayer) error {
 			return err
 		}
 		for i := 1; i < len(in); i++ {
-			if !equalInts(in[i].tf, in[0].tf) || !equalInts(in[i].flat, in[0].flat) {
+			if !slices.Equal(in[i].tf, in[0].tf) || !slices.Equal(in[i].flat, in[0].flat) {
 				return fmt.Errorf("inputs %q %v and %q %v differ in shape", l.inputs[0], in[0].tf, l.inputs[i], in[i].tf)
 			}
 		}
@@ -879,18 +880,6 @@ func checkPad(p nn.Pad) error {
 		return fmt.Errorf("negative padding %+v", p)
 	}
 	return nil
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func fmtShape(s []*int) string {
