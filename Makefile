@@ -114,7 +114,9 @@ reproduce: data build setup-charts
 	$(BIN) reproduce
 
 test-go: data onnx-testdata setup-charts
+	@unformatted="$$(gofmt -l laconic)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) test ./...
 
 test: test-go test-notebooks

@@ -312,9 +312,8 @@ func (pr *prep) convTileConst() tally {
 	nw := pr.OH * pr.OW
 	cost := int64(max(pr.z, uint32(pr.ca)*uint32(pr.cw)))
 	type shape struct {
-		n     int64 // how many window groups
-		nwin  int64
-		count int64
+		n    int64 // how many window groups
+		nwin int64
 	}
 	wshapes := []shape{{n: int64(nw / cols), nwin: int64(cols)}}
 	if r := nw % cols; r != 0 {

@@ -218,10 +218,3 @@ func Decompose(e Encoding, v int32, f Format) ([]Term, error) {
 	}
 	return ts, nil
 }
-
-func signedness(f Format) string {
-	if f.Signed {
-		return "signed"
-	}
-	return "unsigned"
-}

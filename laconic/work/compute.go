@@ -324,11 +324,11 @@ func getHist(n int) []int64 {
 	histPoolMu.Lock()
 	p, ok := histPool[n]
 	if !ok {
-		p = &sync.Pool{New: func() any { return make([]int64, n) }}
+		p = &sync.Pool{New: func() any { h := make([]int64, n); return &h }}
 		histPool[n] = p
 	}
 	histPoolMu.Unlock()
-	return p.Get().([]int64)
+	return *p.Get().(*[]int64)
 }
 
 func putHist(h []int64) {
@@ -337,7 +337,7 @@ func putHist(h []int64) {
 	p := histPool[len(h)]
 	histPoolMu.Unlock()
 	if p != nil {
-		p.Put(h)
+		p.Put(&h)
 	}
 }
 

@@ -123,12 +123,6 @@ func TestGoModModule(t *testing.T) {
 	}
 }
 
-// fakePackage is an npm tarball built by the test.
-type fakePackage struct {
-	tgz   []byte
-	files map[string][]byte // path inside the tarball -> content
-}
-
 func makeTarball(t *testing.T, files map[string][]byte, order []string) []byte {
 	t.Helper()
 	var buf bytes.Buffer

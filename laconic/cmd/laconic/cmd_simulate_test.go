@@ -177,7 +177,7 @@ func TestSimulateSet(t *testing.T) {
 		t.Errorf("DNNSIM-LAC baseline cycles %s, DNNSIM-BASE cycles %s (rows %s)", lac[col["baseline_cycles"]], base[col["cycles"]], base[col["rows"]])
 	}
 	// Without DNNSIM-BASE in --arch the preset stays, and a note says so.
-	code, out, errOut = runCLI("simulate", "--traces", dir, "--arch", "DNNSIM-LAC", "--set", "rows=2", "--totals")
+	code, _, errOut = runCLI("simulate", "--traces", dir, "--arch", "DNNSIM-LAC", "--set", "rows=2", "--totals")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
