@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the echarts JavaScript library that laconic/chart inlines into
+# Installs rsvg-convert (Debian librsvg2-bin) for PNG and PDF figures, and
+# the echarts JavaScript library that laconic/chart inlines into
 # standalone HTML files and notebook outputs and runs under Node.js for SVG
 # export. The package goes into the git-ignored cache .cache/npm of the
 # repository (override with LACONIC_NPM_PREFIX); nothing is loaded from the
@@ -17,6 +18,22 @@ installed_version() {
   [ -f "$PKG/package.json" ] || return 1
   node -e 'process.stdout.write(require(process.argv[1]).version)' "$PKG/package.json" 2>/dev/null
 }
+
+# PNG and PDF export (and the PNG form of notebook charts) convert the SVG
+# with librsvg's rsvg-convert (Debian librsvg2-bin).
+if ! command -v rsvg-convert >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup-charts: installing librsvg2-bin (rsvg-convert) with apt-get" >&2
+    apt-get install -y --no-install-recommends librsvg2-bin >/dev/null ||
+      { apt-get update >/dev/null && apt-get install -y --no-install-recommends librsvg2-bin >/dev/null; } || {
+      echo "setup-charts: apt-get could not install librsvg2-bin; install rsvg-convert and run 'make setup-charts' again" >&2
+      exit 1
+    }
+  else
+    echo "setup-charts: rsvg-convert is needed for PNG and PDF figures: install librsvg2-bin (Debian) and run 'make setup-charts' again" >&2
+    exit 1
+  fi
+fi
 
 if [ -s "$LIB" ] && [ "$(installed_version || true)" = "$ECHARTS_VERSION" ]; then
   echo "setup-charts: echarts $ECHARTS_VERSION already in $PKG"

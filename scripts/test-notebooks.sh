@@ -13,7 +13,9 @@
 # when a shell line (`!cmd`) failed: GoNB prints "exit status N" on stderr
 # while nbconvert still succeeds. Cells run on after an error so that the
 # executed copy records every failure with its output, and that copy is
-# scanned (scripts/notebooks/check.py). Executed copies go to a
+# scanned (scripts/notebooks/check.py); so is the committed notebook, whose
+# chart outputs must carry a static image form (with --inplace the fresh
+# outputs replace it only when the run passed). Executed copies go to a
 # temporary directory outside notebooks/, so they are never picked up as
 # notebooks themselves.
 set -uo pipefail
@@ -85,6 +87,11 @@ for nb in "${notebooks[@]}"; do
   rc=$?
   executed="$out/$name.ipynb"
   : >"$out/problems.txt"
+  # The committed notebook's own chart outputs must survive an untrusted open.
+  # (With --inplace the executed copy, checked below, replaces it.)
+  if [ $inplace -eq 0 ] && ! /usr/bin/python3 "$ROOT/scripts/notebooks/check.py" --charts "$nb" >"$out/committed.txt" 2>&1; then
+    sed 's/^/committed notebook: /' "$out/committed.txt" >>"$out/problems.txt"
+  fi
   if [ $rc -ne 0 ]; then
     echo "nbconvert exited with status $rc" >>"$out/problems.txt"
   fi

@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"html"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // ErrNotNotebook is returned by Display, DisplaySVG and DisplayTable outside a GoNB
@@ -21,20 +23,31 @@ var ErrNotNotebook = errors.New("not running in a GoNB notebook")
 // a new process, so the count cannot live in memory.
 const displayState = "laconic-chart-displays"
 
-// Display shows the chart in the output of the current GoNB notebook cell,
-// interactive (tooltips, legend toggling), rendered by echarts in the
-// browser.
+// Display shows the chart in the output of the current GoNB notebook cell.
+//
+// The output carries the chart in three forms (see NotebookBundle), so that
+// it survives wherever the notebook is opened: a static image
+// (image/svg+xml, and image/png when rsvg-convert is installed), which
+// Jupyter shows even in a notebook it does not trust and which static
+// viewers show; and the interactive echarts version (text/html: tooltips,
+// legend toggling), which a trusted notebook shows in its place. Jupyter
+// sanitises the text/html form of an untrusted notebook, removing its
+// scripts; that form therefore also holds the static image inside the chart
+// element, which the script replaces.
 //
 // The first chart displayed after the kernel starts carries the echarts
 // library itself (about 1 MB, wrapped so that require.js in classic
 // Jupyter does not capture it); later ones use it. A saved notebook thus
-// shows its charts when the cells were run in order from a fresh kernel;
-// a chart whose page lacks the library says so in its place instead of
-// staying blank. Element ids are the chart's ID followed by the count of
-// displays in the kernel, so re-running a notebook gives the same outputs.
+// shows its interactive charts when the cells were run in order from a
+// fresh kernel; a chart whose page lacks the library keeps its static image
+// and says so below it. Element ids are the chart's ID followed by the
+// count of displays in the kernel, so re-running a notebook gives the same
+// outputs.
 //
-// Display returns an error wrapping ErrNoEcharts (and shows it in the cell)
-// when the library is not installed, and ErrNotNotebook outside GoNB.
+// The static image needs Node.js and echarts (make setup-charts); Display
+// returns an error wrapping ErrNoNode or ErrNoEcharts (and shows it in the
+// cell) when either is missing, and ErrNotNotebook outside GoNB. Without
+// rsvg-convert the PNG form is left out and a notice says so on stderr.
 func Display(c *Chart) error {
 	if c == nil {
 		return fmt.Errorf("chart: Display of a nil chart")
@@ -47,7 +60,7 @@ func Display(c *Chart) error {
 		return err
 	}
 	n++
-	page, err := NotebookHTML(c, c.id+"_"+strconv.Itoa(n), n == 1)
+	b, err := NotebookBundle(c, c.id+"_"+strconv.Itoa(n), n == 1)
 	if err != nil {
 		// Not counted: the next chart carries the library again.
 		gonbui.DisplayHTML(errorHTML(err))
@@ -57,14 +70,14 @@ func Display(c *Chart) error {
 	if err := setDisplayCount(n); err != nil {
 		return err
 	}
-	gonbui.DisplayHTML(page)
-	gonbui.Sync()
+	sendBundle(b)
 	return nil
 }
 
-// DisplaySVG shows a static SVG rendering of the chart (see SVG) in the
-// output of the current GoNB notebook cell. Static output needs no script
-// to view, so it also shows where notebook scripts do not run.
+// DisplaySVG shows only the static rendering of the chart (see SVG) in the
+// output of the current GoNB notebook cell, as image/svg+xml (and image/png
+// when rsvg-convert is installed): it needs no script to view and is shown
+// by untrusted notebooks and static viewers alike.
 func DisplaySVG(c *Chart, width, height int) error {
 	if c == nil {
 		return fmt.Errorf("chart: DisplaySVG of a nil chart")
@@ -72,15 +85,88 @@ func DisplaySVG(c *Chart, width, height int) error {
 	if !gonbui.IsNotebook {
 		return fmt.Errorf("chart %s: DisplaySVG: %w; use SaveSVG", c.id, ErrNotNotebook)
 	}
-	svg, err := SVG(c, width, height)
+	b, err := staticBundle(c, width, height)
 	if err != nil {
 		gonbui.DisplayHTML(errorHTML(err))
 		gonbui.Sync()
 		return err
 	}
-	gonbui.DisplayHTML("<div>" + string(svg) + "</div>")
-	gonbui.Sync()
+	sendBundle(b)
 	return nil
+}
+
+// Bundle is one notebook output: its representations by MIME type, with
+// Jupyter's metadata (the PNG's display size).
+type Bundle struct {
+	// Data maps a MIME type ("image/svg+xml", "image/png", "text/html") to
+	// the representation: text for SVG and HTML, the file's bytes for PNG.
+	Data map[string]any
+	// Metadata holds {"image/png": {"width": w, "height": h}}: the PNG is
+	// rendered at twice the chart's size and shown at its size.
+	Metadata map[string]any
+	// Notice, when not empty, explains a representation that was left out.
+	Notice string
+}
+
+// PNGScale is the scale of the PNG representation of a notebook chart.
+const PNGScale = 2
+
+// NotebookBundle returns the output Display sends for the chart: the static
+// image (SVG, and PNG when rsvg-convert is installed) and the interactive
+// HTML fragment of NotebookHTML, whose chart element holds the static image
+// until the script draws the interactive chart in its place.
+func NotebookBundle(c *Chart, elementID string, withLibrary bool) (Bundle, error) {
+	b, err := staticBundle(c, 0, 0)
+	if err != nil {
+		return Bundle{}, err
+	}
+	page, err := notebookHTML(c, elementID, withLibrary, b.Data[string(protocol.MIMEImageSVG)].(string))
+	if err != nil {
+		return Bundle{}, err
+	}
+	b.Data[string(protocol.MIMETextHTML)] = page
+	return b, nil
+}
+
+func staticBundle(c *Chart, width, height int) (Bundle, error) {
+	if c == nil {
+		return Bundle{}, fmt.Errorf("chart: static rendering of a nil chart")
+	}
+	if width == 0 {
+		width = c.width
+	}
+	if height == 0 {
+		height = c.height
+	}
+	svg, err := SVG(c, width, height)
+	if err != nil {
+		return Bundle{}, err
+	}
+	b := Bundle{Data: map[string]any{string(protocol.MIMEImageSVG): string(svg)}}
+	png, err := ConvertSVG(svg, "png", PNGScale)
+	switch {
+	case errors.Is(err, ErrNoRsvg):
+		b.Notice = fmt.Sprintf("chart %s: no PNG form in the notebook output: %v", c.id, err)
+	case err != nil:
+		return Bundle{}, fmt.Errorf("chart %s: %w", c.id, err)
+	default:
+		b.Data[string(protocol.MIMEImagePNG)] = png
+		// map[string]int: a type GoNB registers for its pipe to the kernel.
+		b.Metadata = map[string]any{string(protocol.MIMEImagePNG): map[string]int{"width": width, "height": height}}
+	}
+	return b, nil
+}
+
+func sendBundle(b Bundle) {
+	if b.Notice != "" {
+		fmt.Fprintln(os.Stderr, b.Notice)
+	}
+	data := make(map[protocol.MIMEType]any, len(b.Data))
+	for k, v := range b.Data {
+		data[protocol.MIMEType(k)] = v
+	}
+	gonbui.SendData(&protocol.DisplayData{Data: data, Metadata: b.Metadata})
+	gonbui.Sync()
 }
 
 // displayCount returns the number of charts displayed since the kernel
@@ -123,11 +209,18 @@ func displayStatePath() (string, error) {
 	return filepath.Join(dir, displayState), nil
 }
 
-// NotebookHTML returns the HTML fragment Display sends for the chart: the
+// NotebookHTML returns the interactive HTML fragment for the chart: the
 // element (from the chart's snippet) with the given element id, the echarts
 // library when withLibrary is set, and a script that draws the option into
 // the element, or writes a message there when echarts is missing.
 func NotebookHTML(c *Chart, elementID string, withLibrary bool) (string, error) {
+	return notebookHTML(c, elementID, withLibrary, "")
+}
+
+// notebookHTML is NotebookHTML with a static SVG rendering placed inside the
+// chart element (as an image, which sanitisers keep) until the script
+// replaces it; staticSVG may be empty.
+func notebookHTML(c *Chart, elementID string, withLibrary bool, staticSVG string) (string, error) {
 	if c == nil {
 		return "", fmt.Errorf("chart: NotebookHTML of a nil chart")
 	}
@@ -139,9 +232,20 @@ func NotebookHTML(c *Chart, elementID string, withLibrary bool) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	element := strings.Replace(strings.TrimSpace(sn.Element), `id="`+c.id+`"`, `id="`+elementID+`"`, 1)
-	if !strings.Contains(element, `id="`+elementID+`"`) {
+	idAttr := `id="` + elementID + `"`
+	element := strings.Replace(strings.TrimSpace(sn.Element), `id="`+c.id+`"`, idAttr, 1)
+	at := strings.Index(element, idAttr)
+	end := -1
+	if at >= 0 {
+		end = strings.Index(element[at:], "></div>")
+	}
+	if end < 0 {
 		return "", fmt.Errorf("chart %s: unexpected go-echarts element %.120q", c.id, sn.Element)
+	}
+	if staticSVG != "" {
+		end += at + 1
+		img := `<img alt="` + html.EscapeString(c.title) + `" src="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString([]byte(staticSVG)) + `">`
+		element = element[:end] + img + element[end:]
 	}
 	var b strings.Builder
 	b.WriteString(element)
@@ -161,9 +265,10 @@ func NotebookHTML(c *Chart, elementID string, withLibrary bool) (string, error) 
   if (!el) { return; }
   if (typeof window.echarts === "undefined") {
     el.style.height = "auto";
-    el.innerHTML = %q;
+    el.insertAdjacentHTML("beforeend", %q);
     return;
   }
+  el.innerHTML = "";
   var chart = window.echarts.init(el, null, { renderer: "svg" });
   chart.setOption(%s);
 })();
@@ -172,7 +277,7 @@ func NotebookHTML(c *Chart, elementID string, withLibrary bool) (string, error) 
 	return b.String(), nil
 }
 
-const missingLibraryHTML = `<p style="color:#b00020;font-family:sans-serif">laconic/chart: the echarts library is not loaded in this page, so this chart cannot be drawn. ` +
+const missingLibraryHTML = `<p style="color:#b00020;font-family:sans-serif">laconic/chart: the echarts library is not loaded in this page, so this chart is shown as a static image. ` +
 	`The first chart displayed after a kernel start carries it: restart the kernel and run all cells.</p>`
 
 func errorHTML(err error) string {

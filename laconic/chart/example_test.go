@@ -560,3 +560,38 @@ func ExamplePivot_Validate() {
 	// Output:
 	// chart: pivot: no value column named
 }
+
+func ExampleConvertSVG() {
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>`)
+	pdf, err := chart.ConvertSVG(svg, "pdf", 1)
+	if err != nil {
+		// rsvg-convert is missing: the error names the package to install.
+		log.Fatal(err)
+	}
+	fmt.Println(string(pdf[:5]))
+	// Output:
+	// %PDF-
+}
+
+func ExampleNotebookBundle() {
+	c, err := chart.Bars(chart.Grouped{Title: "Potential speedup", ID: "fig1", Width: 300, Height: 200,
+		Categories: []string{"mobilenet_v2"}, Series: []chart.Series{{Name: "We+Ae", Values: []float64{17.6}}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := chart.NotebookBundle(c, "fig1_1", false)
+	if err != nil {
+		// Node.js, echarts or rsvg-convert is missing: make setup-charts.
+		log.Fatal(err)
+	}
+	for _, mime := range []string{"image/svg+xml", "image/png", "text/html"} {
+		_, ok := b.Data[mime]
+		fmt.Println(mime, ok)
+	}
+	fmt.Println(b.Metadata["image/png"])
+	// Output:
+	// image/svg+xml true
+	// image/png true
+	// text/html true
+	// map[height:200 width:300]
+}

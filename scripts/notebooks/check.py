@@ -2,11 +2,17 @@
 """Reports the failures recorded in an executed notebook.
 
 Usage: check.py EXECUTED.ipynb
+       check.py --charts NOTEBOOK.ipynb
 
 A notebook fails when a cell produced an error output (compile error,
 panic, exception) or printed "exit status N" (N > 0) on stderr, which is how
-GoNB reports a failed shell line (`!cmd`) while nbconvert still succeeds.
-Code cells left unexecuted are counted too. Prints one line per problem,
+GoNB reports a failed shell line (`!cmd`) while nbconvert still succeeds,
+or reported on stderr that an output could not be sent to the kernel. Code cells left unexecuted are counted too, and so is a chart output (an
+echarts script or an inline SVG in text/html) that lacks a static image form
+(image/svg+xml or image/png): Jupyter strips the scripts and inline SVG of an
+untrusted notebook's HTML, so without the image the chart vanishes when a
+fresh clone is opened. With --charts only that last rule is checked (for
+committed notebooks, before they are executed). Prints one line per problem,
 then the end of the failing cells' error and stderr output, and exits 1 when
 there is any problem, 0 otherwise.
 
@@ -18,6 +24,9 @@ import sys
 import nbformat
 
 EXIT_STATUS = re.compile(r"exit status ([0-9]+)")
+# GoNB prints this on stderr when a display output could not reach the
+# kernel: the output is lost while the cell still succeeds.
+LOST_OUTPUT = "failed to write to GoNB pipe"
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -26,6 +35,30 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def tail(text, n=12):
     lines = [ANSI.sub("", l) for l in text.rstrip().splitlines()]
     return lines[-n:]
+
+
+CHART_SCRIPT = "echarts.init("
+IMAGE_FORMS = ("image/svg+xml", "image/png")
+
+
+def chart_problems(nb):
+    """Lines naming every chart output without a static image form."""
+    out = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = o.get("data", {})
+            html = data.get("text/html", "")
+            if isinstance(html, list):
+                html = "".join(html)
+            chart = CHART_SCRIPT in html or "<svg" in html
+            if chart and not any(f in data for f in IMAGE_FORMS):
+                out.append("cell %d: a chart output has no image/svg+xml or image/png form "
+                           "(it vanishes in an untrusted notebook); display charts with chart.Display" % index)
+    return out
 
 
 def problems(nb):
@@ -53,6 +86,9 @@ def problems(nb):
             elif kind == "stream" and o.get("name") == "stderr":
                 text = o.get("text", "")
                 stderr += text
+                if LOST_OUTPUT in text:
+                    failed = True
+                    out.append("%s: an output was lost (%s on stderr)" % (label, LOST_OUTPUT))
                 for m in EXIT_STATUS.finditer(text):
                     if int(m.group(1)) != 0:
                         failed = True
@@ -62,19 +98,25 @@ def problems(nb):
             details.extend(tail(stderr))
     if unexecuted:
         out.append("%d code cell(s) were not executed" % unexecuted)
+    out.extend(chart_problems(nb))
     return out, details
 
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: check.py EXECUTED.ipynb", file=sys.stderr)
+    charts_only = len(argv) == 3 and argv[1] == "--charts"
+    if len(argv) != 2 and not charts_only:
+        print("usage: check.py [--charts] NOTEBOOK.ipynb", file=sys.stderr)
         return 2
+    path = argv[-1]
     try:
-        nb = nbformat.read(argv[1], as_version=4)
+        nb = nbformat.read(path, as_version=4)
     except Exception as e:  # a truncated or corrupt file is a failure too
-        print("cannot read %s: %s" % (argv[1], e))
+        print("cannot read %s: %s" % (path, e))
         return 1
-    found, details = problems(nb)
+    if charts_only:
+        found, details = chart_problems(nb), []
+    else:
+        found, details = problems(nb)
     for p in found:
         print(p)
     for d in details:
