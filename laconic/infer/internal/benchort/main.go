@@ -26,7 +26,6 @@ import (
 	"github.com/laconiclab/toolkit/laconic/infer"
 	"github.com/laconiclab/toolkit/laconic/infer/internal/ortref"
 	"github.com/laconiclab/toolkit/laconic/nn"
-	"github.com/laconiclab/toolkit/laconic/nn/npy"
 	"github.com/laconiclab/toolkit/laconic/nn/onnx"
 	"github.com/laconiclab/toolkit/laconic/zoo"
 )
@@ -111,7 +110,7 @@ func run(threadList string, rounds, iters int, image, modelList string) error {
 				return err
 			}
 			in := filepath.Join(tmp, id+".npy")
-			if err := writeORTInput(in, x, sess); err != nil {
+			if err := ortref.WriteInput(in, x, sess); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			prev := runtime.GOMAXPROCS(t)
@@ -158,26 +157,6 @@ func run(threadList string, rounds, iters int, image, modelList string) error {
 		}
 	}
 	return nil
-}
-
-// writeORTInput writes x (1 x C x H x W) in the layout onnxruntime's
-// session expects: as is when its first input is NCHW, transposed when it is
-// NHWC.
-func writeORTInput(path string, x *nn.Tensor, s ortref.Session) error {
-	if len(s.Inputs) != 1 {
-		return fmt.Errorf("onnxruntime reports %d inputs, want 1", len(s.Inputs))
-	}
-	shape := s.Inputs[0].Shape
-	c, h, w := x.Shape[1], x.Shape[2], x.Shape[3]
-	switch {
-	case slices.Equal(shape[1:], []int{c, h, w}):
-		return npy.Write(path, x)
-	case slices.Equal(shape[1:], []int{h, w, c}):
-		t := nn.NewTensor(1, h, w, c)
-		nn.StridedCopy(t.Data, x.Data, t.Shape, []int{c * h * w, w, 1, h * w})
-		return npy.Write(path, t)
-	}
-	return fmt.Errorf("onnxruntime input shape %v fits neither %v nor NHWC", shape, x.Shape)
 }
 
 func modelMACs(g *nn.Graph, shape []int) (int64, error) {

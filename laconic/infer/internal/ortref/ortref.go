@@ -9,7 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
+
+	"github.com/laconiclab/toolkit/laconic/nn"
+	"github.com/laconiclab/toolkit/laconic/nn/npy"
 )
 
 // ErrAbsent is returned by Find when Node.js or onnxruntime-node is not
@@ -169,4 +173,24 @@ func (e *Engine) Outputs(id, input, dir string, outputs []string) ([]string, err
 		files[i] = f
 	}
 	return files, nil
+}
+
+// WriteInput writes x (1 x C x H x W) in the layout onnxruntime's
+// session expects: as is when its first input is NCHW, transposed when it is
+// NHWC.
+func WriteInput(path string, x *nn.Tensor, s Session) error {
+	if len(s.Inputs) != 1 {
+		return fmt.Errorf("onnxruntime reports %d inputs, want 1", len(s.Inputs))
+	}
+	shape := s.Inputs[0].Shape
+	c, h, w := x.Shape[1], x.Shape[2], x.Shape[3]
+	switch {
+	case slices.Equal(shape[1:], []int{c, h, w}):
+		return npy.Write(path, x)
+	case slices.Equal(shape[1:], []int{h, w, c}):
+		t := nn.NewTensor(1, h, w, c)
+		nn.StridedCopy(t.Data, x.Data, t.Shape, []int{c * h * w, w, 1, h * w})
+		return npy.Write(path, t)
+	}
+	return fmt.Errorf("onnxruntime input shape %v fits neither %v nor NHWC", shape, x.Shape)
 }
