@@ -38,10 +38,8 @@ func BenchmarkLayer(b *testing.B) {
 			var sc scratch
 			b.ResetTimer()
 			for b.Loop() {
-				if l.Kind == nn.KindDense {
-					dense(l, x, w, out)
-				} else {
-					conv(l, x, w, out, &sc, 0)
+				if err := layer(l, x, w, nil, nn.ActNone, out, &sc, 0); err != nil {
+					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(l.MACs())*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")

@@ -1,20 +1,13 @@
 package infer
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
-
 	"github.com/laconiclab/toolkit/laconic/nn"
 )
-
-// sgemm is gonum's native float32 matrix multiply: blocked, with assembly
-// inner loops, split over GOMAXPROCS goroutines. Every output block is
-// summed by one goroutine in a fixed order, so results are deterministic.
-var sgemm = gonum.Implementation{}.Sgemm
 
 // parallelFor runs body over [0, n) split into at most workers contiguous
 // chunks.
@@ -44,8 +37,12 @@ func parallelFor(n, workers int, body func(lo, hi int)) {
 	wg.Wait()
 }
 
-// scratch is a reusable im2col buffer.
-type scratch struct{ buf []float32 }
+// scratch holds buffers reused across the nodes of one pass: the im2col
+// patch matrix and the matrix multiply's packing buffers.
+type scratch struct {
+	buf  []float32
+	gemm gemmScratch
+}
 
 func (s *scratch) get(n int) []float32 {
 	if cap(s.buf) < n {
@@ -54,19 +51,53 @@ func (s *scratch) get(n int) []float32 {
 	return s.buf[:n]
 }
 
-// conv computes a convolution layer (bias and fused activation excluded)
-// into out (N x K x OutH x OutW). Depthwise layers use a direct loop; all
-// others im2col (skipped for 1x1 unpadded unit-stride layers) followed by a
-// matrix multiply per image and group.
-func conv(l nn.Layer, x, w []float32, out []float32, sc *scratch, workers int) {
+// layer computes a Conv or Dense node into out: the convolution or matrix
+// product, then the bias and the fused activation. Bias and clamping
+// activations (ReLU, ReLU6) are applied in the multiply's epilogue, while
+// each tile is still in registers; sigmoid and softmax run afterwards.
+func layer(l nn.Layer, x, w, bias []float32, act nn.Activation, out []float32, sc *scratch, workers int) error {
+	checkFallback()
+	lo, hi, clamp, fused := actClamp(act)
+	if l.Kind == nn.KindDense {
+		// The bias runs along the columns here: applied afterwards.
+		if err := dense(l, x, w, out, sc, workers); err != nil {
+			return err
+		}
+		biasAct(out, l.N, l.K, 1, bias, act, workers)
+		return nil
+	}
+	ep := epilogue{bias: bias, clamp: clamp, lo: lo, hi: hi}
+	if !fused {
+		ep = epilogue{}
+	}
+	if err := conv(l, x, w, out, ep, sc, workers); err != nil {
+		return err
+	}
+	if !fused {
+		biasAct(out, l.N, l.K, l.OutH()*l.OutW(), bias, act, workers)
+	}
+	return nil
+}
+
+// conv computes a convolution layer with the epilogue into out (N x K x
+// OutH x OutW). Depthwise layers use the direct depthwise kernel; all others
+// im2col (skipped for 1x1 unpadded unit-stride layers) followed by a matrix
+// multiply per image and group.
+func conv(l nn.Layer, x, w []float32, out []float32, ep epilogue, sc *scratch, workers int) error {
 	if l.Kind == nn.KindDepthwise {
-		depthwise(l, x, w, out, workers)
-		return
+		if err := checkDepthwise(l); err != nil {
+			return err
+		}
+		depthwise(l, x, w, out, ep, workers)
+		return nil
 	}
 	oh, ow := l.OutH(), l.OutW()
 	p := oh * ow
 	cg, kg := l.C/l.Groups, l.K/l.Groups
 	crs := cg * l.R * l.S
+	if err := checkGemm(kg, p, crs); err != nil {
+		return err
+	}
 	direct := l.R == 1 && l.S == 1 && l.StrideH == 1 && l.StrideW == 1 && l.Pad == (nn.Pad{})
 	var col []float32
 	if !direct {
@@ -82,9 +113,24 @@ func conv(l nn.Layer, x, w []float32, out []float32, sc *scratch, workers int) {
 			}
 			a := w[g*kg*crs : (g+1)*kg*crs]
 			c := out[(n*l.K+g*kg)*p : (n*l.K+(g+1)*kg)*p]
-			sgemm(blas.NoTrans, blas.NoTrans, kg, p, crs, 1, a, crs, b, p, 0, c, p)
+			e := ep
+			if e.bias != nil {
+				e.bias = e.bias[g*kg : (g+1)*kg]
+			}
+			gemm(kg, p, crs, mat{a, crs, 1}, mat{b, p, 1}, c, p, e, workers, &sc.gemm)
 		}
 	}
+	return nil
+}
+
+// checkDepthwise returns an error when a depthwise layer's padded plane
+// exceeds the kernel's limits.
+func checkDepthwise(l nn.Layer) error {
+	hp, wp := l.H+l.Pad.Top+l.Pad.Bottom, l.W+l.Pad.Left+l.Pad.Right
+	if float64(hp)*float64(wp) > maxGemmDim || l.R*l.S > maxGemmDim {
+		return fmt.Errorf("depthwise plane of %d x %d (padded) with a %d x %d window exceeds the kernel's limit of %d elements", hp, wp, l.R, l.S, maxGemmDim)
+	}
+	return nil
 }
 
 // im2col writes the (cg*R*S) x (OutH*OutW) patch matrix of one image's
@@ -147,64 +193,14 @@ func validRange(out, in, stride, pad, k int) (lo, hi int) {
 	return lo, hi
 }
 
-// depthwise computes a depthwise convolution (Groups == C, K = C*m filters
-// of one channel each) directly: for each output plane it accumulates the
-// kernel taps in (r, s) order, each tap as a strided row update, in float64
-// (as TensorFlow.js's CPU kernels do), rounding once to float32.
-func depthwise(l nn.Layer, x, w []float32, out []float32, workers int) {
-	oh, ow := l.OutH(), l.OutW()
-	m := l.K / l.C
-	rs := l.R * l.S
-	parallelFor(l.N*l.K, workers, func(lo, hi int) {
-		acc := make([]float64, ow)
-		for nk := lo; nk < hi; nk++ {
-			n, k := nk/l.K, nk%l.K
-			c := k / m
-			plane := x[(n*l.C+c)*l.H*l.W : (n*l.C+c+1)*l.H*l.W]
-			dst := out[nk*oh*ow : (nk+1)*oh*ow]
-			wk := w[k*rs : (k+1)*rs]
-			for oy := 0; oy < oh; oy++ {
-				clear(acc)
-				for r := 0; r < l.R; r++ {
-					iy := oy*l.StrideH - l.Pad.Top + r
-					if iy < 0 || iy >= l.H {
-						continue
-					}
-					src := plane[iy*l.W : (iy+1)*l.W]
-					for s := 0; s < l.S; s++ {
-						wv := float64(wk[r*l.S+s])
-						oxLo, oxHi := validRange(ow, l.W, l.StrideW, l.Pad.Left, s)
-						if oxLo >= oxHi {
-							continue
-						}
-						ix := oxLo*l.StrideW - l.Pad.Left + s
-						if l.StrideW == 1 {
-							dd := acc[oxLo:oxHi]
-							ss := src[ix : ix+len(dd)]
-							for i := range dd {
-								dd[i] += wv * float64(ss[i])
-							}
-							continue
-						}
-						for ox := oxLo; ox < oxHi; ox++ {
-							acc[ox] += wv * float64(src[ix])
-							ix += l.StrideW
-						}
-					}
-				}
-				d := dst[oy*ow : (oy+1)*ow]
-				for i, v := range acc {
-					d[i] = float32(v)
-				}
-			}
-		}
-	})
-}
-
 // dense computes out (N x K) = x (N x C) times the transposed weights
 // (K x C).
-func dense(l nn.Layer, x, w, out []float32) {
-	sgemm(blas.NoTrans, blas.Trans, l.N, l.K, l.C, 1, x, l.C, w, l.C, 0, out, l.K)
+func dense(l nn.Layer, x, w, out []float32, sc *scratch, workers int) error {
+	if err := checkGemm(l.N, l.K, l.C); err != nil {
+		return err
+	}
+	gemm(l.N, l.K, l.C, mat{x, l.C, 1}, mat{w, 1, l.C}, out, l.K, epilogue{}, workers, &sc.gemm)
+	return nil
 }
 
 // biasAct adds a per-channel bias (nil: none) to an N x K x P tensor and

@@ -183,14 +183,9 @@ func forward(g *nn.Graph, n *nn.Node, ins []*nn.Tensor, shapes map[string][]int,
 		if n.Bias != nil {
 			bias = n.Bias.Data
 		}
-		p := 1
-		if n.Op == nn.OpConv {
-			conv(l, x.Data, n.Weights.Data, out.Data, sc, workers)
-			p = l.OutH() * l.OutW()
-		} else {
-			dense(l, x.Data, n.Weights.Data, out.Data)
+		if err := layer(l, x.Data, n.Weights.Data, bias, n.Attrs.Activation, out.Data, sc, workers); err != nil {
+			return nil, nil, err
 		}
-		biasAct(out.Data, l.N, l.K, p, bias, n.Attrs.Activation, workers)
 		return out, &l, nil
 	case nn.OpBatchNorm:
 		return batchNorm(x, n.Scale.Data, n.Shift.Data, workers), nil, nil
