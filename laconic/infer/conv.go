@@ -123,6 +123,28 @@ func conv(l nn.Layer, x, w []float32, out []float32, ep epilogue, sc *scratch, w
 	return nil
 }
 
+// checkLayer returns an error when a Conv or Dense layer's shapes exceed
+// the kernels' limits; forward calls it before allocating the output.
+func checkLayer(l nn.Layer) error {
+	out := float64(l.N) * float64(l.K) * float64(l.OutH()) * float64(l.OutW())
+	if out > maxGemmDim*4 {
+		return fmt.Errorf("layer %q: output of %d x %d x %d x %d elements exceeds the kernels' limit of %d", l.Name, l.N, l.K, l.OutH(), l.OutW(), maxGemmDim*4)
+	}
+	var err error
+	switch {
+	case l.Kind == nn.KindDense:
+		err = checkGemm(l.N, l.K, l.C)
+	case l.Kind == nn.KindDepthwise:
+		err = checkDepthwise(l)
+	default:
+		err = checkGemm(l.K/l.Groups, l.OutH()*l.OutW(), l.C/l.Groups*l.R*l.S)
+	}
+	if err != nil {
+		return fmt.Errorf("layer %q: %w; split the layer or its input", l.Name, err)
+	}
+	return nil
+}
+
 // checkDepthwise returns an error when a depthwise layer's padded plane
 // exceeds the kernel's limits.
 func checkDepthwise(l nn.Layer) error {

@@ -178,6 +178,9 @@ func forward(g *nn.Graph, n *nn.Node, ins []*nn.Tensor, shapes map[string][]int,
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := checkLayer(l); err != nil {
+			return nil, nil, err
+		}
 		out := nn.NewTensor(shape...)
 		var bias []float32
 		if n.Bias != nil {
