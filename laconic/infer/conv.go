@@ -40,8 +40,19 @@ func parallelFor(n, workers int, body func(lo, hi int)) {
 // scratch holds buffers reused across the nodes of one pass: the im2col
 // patch matrix and the matrix multiply's packing buffers.
 type scratch struct {
-	buf  []float32
-	gemm gemmScratch
+	buf   []float32
+	gemm  gemmScratch
+	reuse reuseState
+}
+
+// target returns the tensor an element-wise node writes its result to:
+// input i itself (a new header sharing its data) when it may be
+// overwritten, otherwise fresh (or recycled) storage of its shape.
+func (s *scratch) target(x *nn.Tensor, i int) *nn.Tensor {
+	if s.reuse.overwritable(i) {
+		return &nn.Tensor{Shape: x.Shape, Data: x.Data}
+	}
+	return s.reuse.alloc(x.Shape)
 }
 
 func (s *scratch) get(n int) []float32 {

@@ -9,11 +9,12 @@ const dwGroup = 64
 
 // dwKernelGo is the portable depthwise kernel: for each of groups steps of
 // dwGroup outputs, out[j] = sum over r < R, s < S (in that order) of
-// w[r*S+s] * in[j + r*ld + s], in float32. It is a one-dimensional
+// w[r*S+s] * in[j + r*ld + s], in float32, then plus bias (flags&kBias)
+// and clamped to [lo, hi] (flags&kClamp). It is a one-dimensional
 // correlation over a zero-padded plane laid out with row stride ld: output
 // j = oy*ld + ox is the window at (oy, ox) (columns ox beyond the output
 // width are computed and discarded by the caller).
-func dwKernelGo(out *float32, groups int, in *float32, ld int, w *float32, r, s int) {
+func dwKernelGo(out *float32, groups int, in *float32, ld int, w *float32, r, s int, flags int, bias, lo, hi float32) {
 	n := groups * dwGroup
 	o := unsafeSlice(out, n)
 	x := unsafeSlice(in, n+(r-1)*ld+s-1)
@@ -29,7 +30,15 @@ func dwKernelGo(out *float32, groups int, in *float32, ld int, w *float32, r, s 
 				}
 			}
 		}
-		copy(o[g:g+dwGroup], acc[:])
+		for t, v := range acc {
+			if flags&kBias != 0 {
+				v += bias
+			}
+			if flags&kClamp != 0 {
+				v = clampF(v, lo, hi)
+			}
+			o[g+t] = v
+		}
 	}
 }
 
@@ -71,32 +80,27 @@ func depthwise(l nn.Layer, x, w []float32, out []float32, ep epilogue, workers i
 			wk := &w[k*rs]
 			dst := out[nk*oh*ow : (nk+1)*oh*ow]
 			var bias float32
-			hasBias := ep.bias != nil
-			if hasBias {
+			flags := 0
+			if ep.bias != nil {
 				bias = ep.bias[k]
+				flags |= kBias
 			}
-			finish := func(d, src []float32, step int) {
-				for i := range d {
-					v := src[i*step]
-					if hasBias {
-						v += bias
-					}
-					if ep.clamp {
-						v = clampF(v, ep.lo, ep.hi)
-					}
-					d[i] = v
-				}
+			if ep.clamp {
+				flags |= kClamp
 			}
 			if unit {
-				dwKernel(&tmp[0], tmpLen/dwGroup, &pp[0], ld, wk, l.R, l.S)
+				dwKernel(&tmp[0], tmpLen/dwGroup, &pp[0], ld, wk, l.R, l.S, flags, bias, ep.lo, ep.hi)
 				for oy := 0; oy < oh; oy++ {
-					finish(dst[oy*ow:(oy+1)*ow], tmp[oy*ld:], 1)
+					copy(dst[oy*ow:(oy+1)*ow], tmp[oy*ld:])
 				}
 				continue
 			}
 			for oy := 0; oy < oh; oy++ {
-				dwKernel(&tmp[0], tmpLen/dwGroup, &pp[oy*l.StrideH*ld], ld, wk, l.R, l.S)
-				finish(dst[oy*ow:(oy+1)*ow], tmp, l.StrideW)
+				dwKernel(&tmp[0], tmpLen/dwGroup, &pp[oy*l.StrideH*ld], ld, wk, l.R, l.S, flags, bias, ep.lo, ep.hi)
+				d := dst[oy*ow : (oy+1)*ow]
+				for i := range d {
+					d[i] = tmp[i*l.StrideW]
+				}
 			}
 		}
 	})

@@ -6,9 +6,9 @@ import (
 	"github.com/laconiclab/toolkit/laconic/nn"
 )
 
-// batchNorm computes y = scale[c]*x + shift[c] over axis 1 of x.
-func batchNorm(x *nn.Tensor, scale, shift []float32, workers int) *nn.Tensor {
-	out := nn.NewTensor(x.Shape...)
+// batchNorm computes y = scale[c]*x + shift[c] over axis 1 of x into out
+// (a tensor of x's shape, possibly x itself).
+func batchNorm(x *nn.Tensor, scale, shift []float32, out *nn.Tensor, workers int) *nn.Tensor {
 	n, c := x.Shape[0], x.Shape[1]
 	p := nn.NumElements(x.Shape[2:])
 	parallelFor(n*c, workers, func(lo, hi int) {
@@ -24,18 +24,22 @@ func batchNorm(x *nn.Tensor, scale, shift []float32, workers int) *nn.Tensor {
 	return out
 }
 
-// elementwise returns a copy of x with the activation applied.
-func elementwise(x *nn.Tensor, act nn.Activation) *nn.Tensor {
-	out := x.Clone()
-	out.Stored = nil
+// elementwise returns x with the activation applied, in out (a tensor of
+// x's shape, possibly sharing x's data).
+func elementwise(x *nn.Tensor, act nn.Activation, out *nn.Tensor) *nn.Tensor {
+	if dataPtr(out) != dataPtr(x) {
+		copy(out.Data, x.Data)
+	}
 	activate(out.Data, act)
 	return out
 }
 
-// add sums its inputs element-wise, in input order.
-func add(ins []*nn.Tensor) *nn.Tensor {
-	out := nn.NewTensor(ins[0].Shape...)
-	copy(out.Data, ins[0].Data)
+// add sums its inputs element-wise, in input order, into out (a tensor of
+// the inputs' shape, possibly sharing the first input's data).
+func add(ins []*nn.Tensor, out *nn.Tensor) *nn.Tensor {
+	if dataPtr(out) != dataPtr(ins[0]) {
+		copy(out.Data, ins[0].Data)
+	}
 	for _, t := range ins[1:] {
 		for i, v := range t.Data {
 			out.Data[i] += v

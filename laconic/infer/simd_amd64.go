@@ -20,7 +20,7 @@ func kern6x16AVX2(k int, a, b, c *float32, ldc int, flags int, bias *float32, lo
 // dwAVX2 is the assembly depthwise kernel (simd_amd64.s); see dwKernelGo.
 //
 //go:noescape
-func dwAVX2(out *float32, groups int, in *float32, ld int, w *float32, r, s int)
+func dwAVX2(out *float32, groups int, in *float32, ld int, w *float32, r, s int, flags int, bias, lo, hi float32)
 
 var (
 	simdKernel   = kern6x16AVX2

@@ -191,10 +191,11 @@ noclamp:
 	VZEROUPPER
 	RET
 
-// func dwAVX2(out *float32, groups int, in *float32, ld int, w *float32, r, s int)
+// func dwAVX2(out *float32, groups int, in *float32, ld int, w *float32, r, s int, flags int, bias, lo, hi float32)
 // For each group of 64 outputs: out[j] = sum over (r, s) in order of
-// w[r*S+s] * in[j + r*ld + s]. Y0-Y7: 64 sums; Y8: the broadcast weight.
-TEXT ·dwAVX2(SB), NOSPLIT, $0-56
+// w[r*S+s] * in[j + r*ld + s], then + bias (flags&2) and clamped to [lo, hi]
+// (flags&4). Y0-Y7: 64 sums; Y8: the broadcast weight; Y9-Y11: bias, lo, hi.
+TEXT ·dwAVX2(SB), NOSPLIT, $0-76
 	MOVQ out+0(FP), DI
 	MOVQ groups+8(FP), CX
 	MOVQ in+16(FP), SI
@@ -234,6 +235,40 @@ dwtap:
 	ADDQ R8, R10
 	DECQ R12
 	JNZ dwrow
+	MOVQ flags+56(FP), R9
+	TESTQ $2, R9
+	JZ dwnobias
+	VBROADCASTSS bias+64(FP), Y9
+	VADDPS Y9, Y0, Y0
+	VADDPS Y9, Y1, Y1
+	VADDPS Y9, Y2, Y2
+	VADDPS Y9, Y3, Y3
+	VADDPS Y9, Y4, Y4
+	VADDPS Y9, Y5, Y5
+	VADDPS Y9, Y6, Y6
+	VADDPS Y9, Y7, Y7
+dwnobias:
+	TESTQ $4, R9
+	JZ dwnoclamp
+	VBROADCASTSS lo+68(FP), Y10
+	VBROADCASTSS hi+72(FP), Y11
+	VMAXPS Y0, Y10, Y0
+	VMINPS Y0, Y11, Y0
+	VMAXPS Y1, Y10, Y1
+	VMINPS Y1, Y11, Y1
+	VMAXPS Y2, Y10, Y2
+	VMINPS Y2, Y11, Y2
+	VMAXPS Y3, Y10, Y3
+	VMINPS Y3, Y11, Y3
+	VMAXPS Y4, Y10, Y4
+	VMINPS Y4, Y11, Y4
+	VMAXPS Y5, Y10, Y5
+	VMINPS Y5, Y11, Y5
+	VMAXPS Y6, Y10, Y6
+	VMINPS Y6, Y11, Y6
+	VMAXPS Y7, Y10, Y7
+	VMINPS Y7, Y11, Y7
+dwnoclamp:
 	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y1, 32(DI)
 	VMOVUPS Y2, 64(DI)
