@@ -295,19 +295,9 @@ func addBias(out []float32, n, k, p int, bias []float32, workers int) {
 func activate(d []float32, act nn.Activation) {
 	switch act {
 	case nn.ActReLU:
-		for i, v := range d {
-			if v < 0 {
-				d[i] = 0
-			}
-		}
+		clampVec(d, 0, float32(math.Inf(1)))
 	case nn.ActReLU6:
-		for i, v := range d {
-			if v < 0 {
-				d[i] = 0
-			} else if v > 6 {
-				d[i] = 6
-			}
-		}
+		clampVec(d, 0, 6)
 	case nn.ActSigmoid:
 		for i, v := range d {
 			d[i] = sigmoid(v)

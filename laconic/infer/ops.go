@@ -41,9 +41,7 @@ func add(ins []*nn.Tensor, out *nn.Tensor) *nn.Tensor {
 		copy(out.Data, ins[0].Data)
 	}
 	for _, t := range ins[1:] {
-		for i, v := range t.Data {
-			out.Data[i] += v
-		}
+		addVec(out.Data, t.Data)
 	}
 	return out
 }

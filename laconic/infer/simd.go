@@ -12,7 +12,24 @@ import (
 var (
 	kernel   = kernelGo
 	dwKernel = dwKernelGo
+	clampVec = clampGo
+	addVec   = addGo
 )
+
+// clampGo clamps d to [lo, hi] in place, keeping NaN.
+func clampGo(d []float32, lo, hi float32) {
+	for i, v := range d {
+		d[i] = clampF(v, lo, hi)
+	}
+}
+
+// addGo adds src to dst element-wise.
+func addGo(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
 
 var fallbackNotice sync.Once
 
@@ -29,10 +46,10 @@ func noticeFallback(why string) {
 // use. Tests force the portable path with useSIMD(false).
 func useSIMD(on bool) bool {
 	if on && simdSupported() {
-		kernel, dwKernel = simdKernel, simdDWKernel
+		kernel, dwKernel, clampVec, addVec = simdKernel, simdDWKernel, simdClampFn, simdAddFn
 		return true
 	}
-	kernel, dwKernel = kernelGo, dwKernelGo
+	kernel, dwKernel, clampVec, addVec = kernelGo, dwKernelGo, clampGo, addGo
 	return false
 }
 

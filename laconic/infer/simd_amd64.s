@@ -284,3 +284,86 @@ dwnoclamp:
 dwdone:
 	VZEROUPPER
 	RET
+
+// func clampAVX2(d *float32, n int, lo, hi float32)
+// d[i] = min(hi, max(lo, d[i])) with d[i] as the second source (NaN and -0
+// kept), 32 at a time, then one at a time.
+TEXT ·clampAVX2(SB), NOSPLIT, $0-24
+	MOVQ d+0(FP), DI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS lo+16(FP), Y8
+	VBROADCASTSS hi+20(FP), Y9
+clamp32:
+	CMPQ CX, $32
+	JL clamp1
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMAXPS Y0, Y8, Y0
+	VMAXPS Y1, Y8, Y1
+	VMAXPS Y2, Y8, Y2
+	VMAXPS Y3, Y8, Y3
+	VMINPS Y0, Y9, Y0
+	VMINPS Y1, Y9, Y1
+	VMINPS Y2, Y9, Y2
+	VMINPS Y3, Y9, Y3
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP clamp32
+clamp1:
+	TESTQ CX, CX
+	JZ clampdone
+	VMOVSS 0(DI), X0
+	VMAXSS X0, X8, X0
+	VMINSS X0, X9, X0
+	VMOVSS X0, 0(DI)
+	ADDQ $4, DI
+	DECQ CX
+	JMP clamp1
+clampdone:
+	VZEROUPPER
+	RET
+
+// func addAVX2(dst, src *float32, n int)
+// dst[i] += src[i].
+TEXT ·addAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+add32:
+	CMPQ CX, $32
+	JL add1
+	VMOVUPS 0(DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VADDPS 0(SI), Y0, Y0
+	VADDPS 32(SI), Y1, Y1
+	VADDPS 64(SI), Y2, Y2
+	VADDPS 96(SI), Y3, Y3
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $128, DI
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP add32
+add1:
+	TESTQ CX, CX
+	JZ adddone
+	VMOVSS 0(DI), X0
+	VADDSS 0(SI), X0, X0
+	VMOVSS X0, 0(DI)
+	ADDQ $4, DI
+	ADDQ $4, SI
+	DECQ CX
+	JMP add1
+adddone:
+	VZEROUPPER
+	RET

@@ -11,4 +11,6 @@ func simdMissing() string { return "" }
 var (
 	simdKernel   = kernelGo
 	simdDWKernel = dwKernelGo
+	simdClampFn  = clampGo
+	simdAddFn    = addGo
 )
