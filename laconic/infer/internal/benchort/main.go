@@ -13,6 +13,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -127,6 +128,24 @@ func run(threadList string, rounds, iters int, image, modelList string) error {
 				}
 				return ms, nil
 			}
+			// Throughput on a batch split over the workers (RunBatch):
+			// per-image time is the batch's time over its size.
+			nb := 2 * t
+			batch := nn.NewTensor(append([]int{nb}, x.Shape[1:]...)...)
+			for i := 0; i < nb; i++ {
+				copy(batch.Data[i*len(x.Data):], x.Data)
+			}
+			runBatch := func(k int) ([]float64, error) {
+				ms := make([]float64, k)
+				for i := range ms {
+					t0 := time.Now()
+					if _, err := infer.RunBatch(context.Background(), g, batch, opts); err != nil {
+						return nil, err
+					}
+					ms[i] = float64(time.Since(t0).Nanoseconds()) / 1e6 / float64(nb)
+				}
+				return ms, nil
+			}
 			// Warm up both engines.
 			if _, err := eng.Run(id, in, 3); err != nil {
 				return err
@@ -134,7 +153,7 @@ func run(threadList string, rounds, iters int, image, modelList string) error {
 			if _, err := runGo(3); err != nil {
 				return err
 			}
-			var allGo, allORT, ratios []float64
+			var allGo, allORT, allBatch, ratios, batchRatios []float64
 			for r := 0; r < rounds; r++ {
 				o, err := eng.Run(id, in, iters)
 				if err != nil {
@@ -144,12 +163,21 @@ func run(threadList string, rounds, iters int, image, modelList string) error {
 				if err != nil {
 					return err
 				}
-				mo, mg := median(o), median(gm)
+				bm, err := runBatch(max(1, iters/nb))
+				if err != nil {
+					return err
+				}
+				mo, mg, mb := median(o), median(gm), median(bm)
 				ratios = append(ratios, mo/mg)
+				batchRatios = append(batchRatios, mo/mb)
 				allGo = append(allGo, gm...)
 				allORT = append(allORT, o...)
-				fmt.Printf("%-10s threads=%d round %d: onnxruntime %7.2f ms  go %7.2f ms  ratio %.3f\n", name, t, r+1, mo, mg, mo/mg)
+				allBatch = append(allBatch, bm...)
+				fmt.Printf("%-10s threads=%d round %d: onnxruntime %7.2f ms  go %7.2f ms  ratio %.3f  go RunBatch(%d images) %7.2f ms/image  ratio %.3f\n", name, t, r+1, mo, mg, mo/mg, nb, mb, mo/mb)
 			}
+			mb := median(allBatch)
+			fmt.Printf("%-10s threads=%d SUMMARY RunBatch: go %.2f ms/image on batches of %d split over %d workers (%.2f GMAC/s), throughput ratio go/onnxruntime %.3f (median of rounds %.3f)\n",
+				name, t, mb, nb, t, float64(macs)/mb/1e6, median(allORT)/mb, median(batchRatios))
 			mo, mg := median(allORT), median(allGo)
 			fmt.Printf("%-10s threads=%d SUMMARY: onnxruntime %.2f ms/image, go %.2f ms/image (%.2f GMAC/s), throughput ratio go/onnxruntime %.3f (median of rounds %.3f, range %.3f-%.3f)\n",
 				name, t, mo, mg, float64(macs)/mg/1e6, mo/mg, median(ratios), slices.Min(ratios), slices.Max(ratios))
