@@ -248,6 +248,13 @@ func packB(b mat, k0, kb, j0, nb int, dst []float32) {
 		panel := dst[q*gemmNR*kb : (q+1)*gemmNR*kb]
 		jq := j0 + q*gemmNR
 		cols := min(gemmNR, nb-q*gemmNR)
+		if b.cs == 1 && cols == gemmNR {
+			for p := 0; p < kb; p++ {
+				base := (k0+p)*b.rs + jq
+				*(*[gemmNR]float32)(panel[p*gemmNR:]) = *(*[gemmNR]float32)(b.data[base:])
+			}
+			continue
+		}
 		if b.cs == 1 {
 			for p := 0; p < kb; p++ {
 				base := (k0+p)*b.rs + jq
