@@ -69,17 +69,33 @@ func (s *scratch) get(n int) []float32 {
 func layer(l nn.Layer, x, w, bias []float32, act nn.Activation, out []float32, sc *scratch, workers int) error {
 	checkFallback()
 	lo, hi, clamp, fused := actClamp(act)
-	if l.Kind == nn.KindDense {
-		// The bias runs along the columns here: applied afterwards.
-		if err := dense(l, x, w, out, sc, workers); err != nil {
-			return err
-		}
-		biasAct(out, l.N, l.K, 1, bias, act, workers)
-		return nil
-	}
 	ep := epilogue{bias: bias, clamp: clamp, lo: lo, hi: hi}
 	if !fused {
 		ep = epilogue{}
+	}
+	if l.Kind == nn.KindDense {
+		if err := checkGemm(l.N, l.K, l.C); err != nil {
+			return err
+		}
+		if l.N < gemmMR {
+			// Few images: out^T (K x N) = W x^T, whose rows are the
+			// outputs, so the bias and clamp fuse; then transposed.
+			t := sc.get(l.K * l.N)
+			gemm(l.K, l.N, l.C, mat{w, l.C, 1}, mat{x, 1, l.C}, t, l.N, ep, workers, &sc.gemm)
+			for i := 0; i < l.N; i++ {
+				for k := 0; k < l.K; k++ {
+					out[i*l.K+k] = t[k*l.N+i]
+				}
+			}
+			if !fused {
+				biasAct(out, l.N, l.K, 1, bias, act, workers)
+			}
+			return nil
+		}
+		// The bias runs along the columns here: applied afterwards.
+		dense(l, x, w, out, sc, workers)
+		biasAct(out, l.N, l.K, 1, bias, act, workers)
+		return nil
 	}
 	if err := conv(l, x, w, out, ep, sc, workers); err != nil {
 		return err
@@ -228,12 +244,8 @@ func validRange(out, in, stride, pad, k int) (lo, hi int) {
 
 // dense computes out (N x K) = x (N x C) times the transposed weights
 // (K x C).
-func dense(l nn.Layer, x, w, out []float32, sc *scratch, workers int) error {
-	if err := checkGemm(l.N, l.K, l.C); err != nil {
-		return err
-	}
+func dense(l nn.Layer, x, w, out []float32, sc *scratch, workers int) {
 	gemm(l.N, l.K, l.C, mat{x, l.C, 1}, mat{w, 1, l.C}, out, l.K, epilogue{}, workers, &sc.gemm)
-	return nil
 }
 
 // biasAct adds a per-channel bias (nil: none) to an N x K x P tensor and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/laconiclab/toolkit/laconic/nn"
@@ -129,6 +130,7 @@ func TestConvMatchesReference(t *testing.T) {
 
 func TestDenseMatchesReference(t *testing.T) {
 	for i, l := range []nn.Layer{
+		{Name: "fc 3", Kind: nn.KindDense, N: 3, C: 300, H: 1, W: 1, K: 70, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
 		{Name: "fc", Kind: nn.KindDense, N: 1, C: 37, H: 1, W: 1, K: 5, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
 		{Name: "fc batch 7", Kind: nn.KindDense, N: 7, C: 600, H: 1, W: 1, K: 35, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
 		{Name: "fc batch", Kind: nn.KindDense, N: 4, C: 300, H: 1, W: 1, K: 17, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
@@ -144,6 +146,17 @@ func TestDenseMatchesReference(t *testing.T) {
 					got := make([]float32, len(want))
 					var sc scratch
 					if err := layer(l, x, w, bias, nn.ActNone, got, &sc, 2); err != nil {
+						t.Fatal(err)
+					}
+					compare(t, got, want, integral)
+					// A fused ReLU6 and an unfused sigmoid.
+					want6 := slices.Clone(want)
+					activate(want6, nn.ActReLU6)
+					if err := layer(l, x, w, bias, nn.ActReLU6, got, &sc, 1); err != nil {
+						t.Fatal(err)
+					}
+					compare(t, got, want6, integral)
+					if err := layer(l, x, w, bias, nn.ActNone, got, &sc, 3); err != nil {
 						t.Fatal(err)
 					}
 					compare(t, got, want, integral)

@@ -216,6 +216,21 @@ func packA(a mat, m, k, mPad int, dst []float32) {
 		block := dst[k0*mPad : k0*mPad+mPad*kb]
 		for i0 := 0; i0 < mPad; i0 += gemmMR {
 			panel := block[i0*kb : (i0+gemmMR)*kb]
+			if a.cs == 1 && i0+gemmMR <= m {
+				// Six rows at once, written in order.
+				b0 := i0*a.rs + k0
+				r0 := a.data[b0 : b0+kb]
+				r1 := a.data[b0+a.rs : b0+a.rs+kb]
+				r2 := a.data[b0+2*a.rs : b0+2*a.rs+kb]
+				r3 := a.data[b0+3*a.rs : b0+3*a.rs+kb]
+				r4 := a.data[b0+4*a.rs : b0+4*a.rs+kb]
+				r5 := a.data[b0+5*a.rs : b0+5*a.rs+kb]
+				for p := range r0 {
+					d := (*[gemmMR]float32)(panel[p*gemmMR:])
+					d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+				}
+				continue
+			}
 			for r := 0; r < gemmMR; r++ {
 				i := i0 + r
 				if i >= m {
