@@ -72,7 +72,8 @@ func pool(x *nn.Tensor, a nn.Attrs, isMax bool, shape []int, workers int) *nn.Te
 	p := padOf(a, h, w, r, s)
 	oh, ow := shape[2], shape[3]
 	if isMax && r == 2 && s == 2 && sh == 2 && sw == 2 && p.Top == 0 && p.Left == 0 && 2*oh <= h && 2*ow <= w {
-		// Every window lies inside the plane: the same comparisons, unrolled.
+		// Every window lies inside the plane: the maximum of four values
+		// (Go's max: a NaN in the window gives NaN).
 		parallelFor(shape[0]*shape[1], workers, func(lo, hi int) {
 			for nc := lo; nc < hi; nc++ {
 				plane := x.Data[nc*h*w : (nc+1)*h*w]
@@ -81,14 +82,10 @@ func pool(x *nn.Tensor, a nn.Attrs, isMax bool, shape []int, workers int) *nn.Te
 					r0 := plane[2*oy*w : 2*oy*w+2*ow]
 					r1 := plane[(2*oy+1)*w : (2*oy+1)*w+2*ow]
 					d := dst[oy*ow : (oy+1)*ow]
+					r0 = r0[:2*len(d)]
+					r1 = r1[:2*len(d)]
 					for ox := range d {
-						m := float32(math.Inf(-1))
-						for _, v := range [4]float32{r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1]} {
-							if v > m {
-								m = v
-							}
-						}
-						d[ox] = m
+						d[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
 					}
 				}
 			}
