@@ -112,10 +112,11 @@ func peakRSS() float64 {
 }
 
 // BenchmarkModel runs the zoo's models (skipped when not cached) on a
-// random batch-1 input with a tap that reads every compute layer's input
-// activations (as Samples' callers do), and reports GMAC/s, seconds per
-// image, CPU seconds per image (all cores together) and the process's peak
-// resident memory.
+// random batch-1 input, with a tap that reads every compute layer's input
+// activations (as Samples' callers do), an empty tap, and no tap (see
+// benchModel), and reports GMAC/s, seconds per image, CPU seconds per image
+// (all cores together) and the process's peak resident memory (run one
+// model and variant per process to compare memory).
 func BenchmarkModel(b *testing.B) {
 	for _, name := range []string{"mobilenet_v2", "mobilenet_v2_mid", "inception_v3", "blazeface"} {
 		b.Run(name, func(b *testing.B) {
@@ -145,23 +146,24 @@ func BenchmarkModel(b *testing.B) {
 				}
 				macs += l.MACs()
 			}
-			for _, withTap := range []bool{true, false} {
-				sub := "notap"
-				if withTap {
-					sub = "tap"
-				}
-				b.Run(sub, func(b *testing.B) { benchModel(b, g, x, macs, withTap) })
+			for _, tap := range []string{"tap", "emptytap", "notap"} {
+				b.Run(tap, func(b *testing.B) { benchModel(b, g, x, macs, tap) })
 			}
 		})
 	}
 }
 
-// benchModel times one model; with a tap, one that reads every compute
-// layer's input activations.
-func benchModel(b *testing.B, g *nn.Graph, x *nn.Tensor, macs int64, withTap bool) {
+// benchModel times one model: with tap "tap", a tap that reads every
+// compute layer's input activations (counting zeros); with "emptytap" one
+// that does nothing (the cost of keeping every tensor as the tap saw it);
+// with "notap" none (element-wise nodes then reuse storage).
+func benchModel(b *testing.B, g *nn.Graph, x *nn.Tensor, macs int64, tap string) {
 	var zeros int
 	opts := DefaultOptions()
-	if withTap {
+	if tap == "emptytap" {
+		opts.Tap = func(*nn.Node, *nn.Layer, []*nn.Tensor, *nn.Tensor) error { return nil }
+	}
+	if tap == "tap" {
 		opts.Tap = func(_ *nn.Node, layer *nn.Layer, inputs []*nn.Tensor, _ *nn.Tensor) error {
 			if layer != nil {
 				for _, v := range inputs[0].Data {
