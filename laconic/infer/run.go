@@ -25,9 +25,10 @@ type Options struct {
 	// Outputs names the nodes whose outputs Run returns. Empty means the
 	// graph's outputs, or its last node when it declares none.
 	Outputs []string `json:"outputs,omitempty"`
-	// Workers is the number of goroutines for the direct loops (im2col,
-	// depthwise convolution, pooling, batch-norm); 0 means GOMAXPROCS. The
-	// matrix multiply always uses GOMAXPROCS goroutines.
+	// Workers is the number of goroutines a node's work is split over
+	// (matrix multiplies, im2col, depthwise convolution, pooling,
+	// batch-norm), or, in RunBatch, the number of sub-batches; 0 means
+	// GOMAXPROCS. Results are the same bits for every value.
 	Workers int `json:"workers"`
 }
 
