@@ -35,6 +35,13 @@ golden: models images
 npy-golden:
 	./scripts/npy-golden.sh
 
+# Times the forward pass side by side with onnxruntime's CPU engine
+# (onnxruntime-node from npm, installed into the git-ignored .cache/bench-ort;
+# benchmark and cross-check only); BENCH_ORT_ARGS="-threads 1 -rounds 3".
+.PHONY: bench-ort
+bench-ort:
+	GO=$(GO) ./scripts/bench-ort/bench.sh $(BENCH_ORT_ARGS)
+
 # ONNX single-operator reference data (Debian libonnx-testdata, git-ignored).
 onnx-testdata:
 	./scripts/fetch-onnx-testdata.sh

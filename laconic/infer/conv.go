@@ -1,20 +1,13 @@
 package infer
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
-
 	"github.com/laconiclab/toolkit/laconic/nn"
 )
-
-// sgemm is gonum's native float32 matrix multiply: blocked, with assembly
-// inner loops, split over GOMAXPROCS goroutines. Every output block is
-// summed by one goroutine in a fixed order, so results are deterministic.
-var sgemm = gonum.Implementation{}.Sgemm
 
 // parallelFor runs body over [0, n) split into at most workers contiguous
 // chunks.
@@ -44,8 +37,23 @@ func parallelFor(n, workers int, body func(lo, hi int)) {
 	wg.Wait()
 }
 
-// scratch is a reusable im2col buffer.
-type scratch struct{ buf []float32 }
+// scratch holds buffers reused across the nodes of one pass: the im2col
+// patch matrix and the matrix multiply's packing buffers.
+type scratch struct {
+	buf   []float32
+	gemm  gemmScratch
+	reuse reuseState
+}
+
+// target returns the tensor an element-wise node writes its result to:
+// input i itself (a new header sharing its data) when it may be
+// overwritten, otherwise fresh (or recycled) storage of its shape.
+func (s *scratch) target(x *nn.Tensor, i int) *nn.Tensor {
+	if s.reuse.overwritable(i) {
+		return &nn.Tensor{Shape: x.Shape, Data: x.Data}
+	}
+	return s.reuse.alloc(x.Shape)
+}
 
 func (s *scratch) get(n int) []float32 {
 	if cap(s.buf) < n {
@@ -54,19 +62,69 @@ func (s *scratch) get(n int) []float32 {
 	return s.buf[:n]
 }
 
-// conv computes a convolution layer (bias and fused activation excluded)
-// into out (N x K x OutH x OutW). Depthwise layers use a direct loop; all
-// others im2col (skipped for 1x1 unpadded unit-stride layers) followed by a
-// matrix multiply per image and group.
-func conv(l nn.Layer, x, w []float32, out []float32, sc *scratch, workers int) {
+// layer computes a Conv or Dense node into out: the convolution or matrix
+// product, then the bias and the fused activation. Bias and clamping
+// activations (ReLU, ReLU6) are applied in the multiply's epilogue, while
+// each tile is still in registers; sigmoid and softmax run afterwards.
+func layer(l nn.Layer, x, w, bias []float32, act nn.Activation, out []float32, sc *scratch, workers int) error {
+	checkFallback()
+	lo, hi, clamp, fused := actClamp(act)
+	ep := epilogue{bias: bias, clamp: clamp, lo: lo, hi: hi}
+	if !fused {
+		ep = epilogue{}
+	}
+	if l.Kind == nn.KindDense {
+		if err := checkGemm(l.N, l.K, l.C); err != nil {
+			return err
+		}
+		if l.N < gemmMR {
+			// Few images: out^T (K x N) = W x^T, whose rows are the
+			// outputs, so the bias and clamp fuse; then transposed.
+			t := sc.get(l.K * l.N)
+			gemm(l.K, l.N, l.C, mat{w, l.C, 1}, mat{x, 1, l.C}, t, l.N, ep, workers, &sc.gemm)
+			for i := 0; i < l.N; i++ {
+				for k := 0; k < l.K; k++ {
+					out[i*l.K+k] = t[k*l.N+i]
+				}
+			}
+			if !fused {
+				biasAct(out, l.N, l.K, 1, bias, act, workers)
+			}
+			return nil
+		}
+		// The bias runs along the columns here: applied afterwards.
+		dense(l, x, w, out, sc, workers)
+		biasAct(out, l.N, l.K, 1, bias, act, workers)
+		return nil
+	}
+	if err := conv(l, x, w, out, ep, sc, workers); err != nil {
+		return err
+	}
+	if !fused {
+		biasAct(out, l.N, l.K, l.OutH()*l.OutW(), bias, act, workers)
+	}
+	return nil
+}
+
+// conv computes a convolution layer with the epilogue into out (N x K x
+// OutH x OutW). Depthwise layers use the direct depthwise kernel; all others
+// im2col (skipped for 1x1 unpadded unit-stride layers) followed by a matrix
+// multiply per image and group.
+func conv(l nn.Layer, x, w []float32, out []float32, ep epilogue, sc *scratch, workers int) error {
 	if l.Kind == nn.KindDepthwise {
-		depthwise(l, x, w, out, workers)
-		return
+		if err := checkDepthwise(l); err != nil {
+			return err
+		}
+		depthwise(l, x, w, out, ep, workers)
+		return nil
 	}
 	oh, ow := l.OutH(), l.OutW()
 	p := oh * ow
 	cg, kg := l.C/l.Groups, l.K/l.Groups
 	crs := cg * l.R * l.S
+	if err := checkGemm(kg, p, crs); err != nil {
+		return err
+	}
 	direct := l.R == 1 && l.S == 1 && l.StrideH == 1 && l.StrideW == 1 && l.Pad == (nn.Pad{})
 	var col []float32
 	if !direct {
@@ -82,9 +140,46 @@ func conv(l nn.Layer, x, w []float32, out []float32, sc *scratch, workers int) {
 			}
 			a := w[g*kg*crs : (g+1)*kg*crs]
 			c := out[(n*l.K+g*kg)*p : (n*l.K+(g+1)*kg)*p]
-			sgemm(blas.NoTrans, blas.NoTrans, kg, p, crs, 1, a, crs, b, p, 0, c, p)
+			e := ep
+			if e.bias != nil {
+				e.bias = e.bias[g*kg : (g+1)*kg]
+			}
+			gemm(kg, p, crs, mat{a, crs, 1}, mat{b, p, 1}, c, p, e, workers, &sc.gemm)
 		}
 	}
+	return nil
+}
+
+// checkLayer returns an error when a Conv or Dense layer's shapes exceed
+// the kernels' limits; forward calls it before allocating the output.
+func checkLayer(l nn.Layer) error {
+	out := float64(l.N) * float64(l.K) * float64(l.OutH()) * float64(l.OutW())
+	if out > maxGemmDim*4 {
+		return fmt.Errorf("layer %q: output of %d x %d x %d x %d elements exceeds the kernels' limit of %d", l.Name, l.N, l.K, l.OutH(), l.OutW(), maxGemmDim*4)
+	}
+	var err error
+	switch {
+	case l.Kind == nn.KindDense:
+		err = checkGemm(l.N, l.K, l.C)
+	case l.Kind == nn.KindDepthwise:
+		err = checkDepthwise(l)
+	default:
+		err = checkGemm(l.K/l.Groups, l.OutH()*l.OutW(), l.C/l.Groups*l.R*l.S)
+	}
+	if err != nil {
+		return fmt.Errorf("layer %q: %w; split the layer or its input", l.Name, err)
+	}
+	return nil
+}
+
+// checkDepthwise returns an error when a depthwise layer's padded plane
+// exceeds the kernel's limits.
+func checkDepthwise(l nn.Layer) error {
+	hp, wp := l.H+l.Pad.Top+l.Pad.Bottom, l.W+l.Pad.Left+l.Pad.Right
+	if float64(hp)*float64(wp) > maxGemmDim || l.R*l.S > maxGemmDim {
+		return fmt.Errorf("depthwise plane of %d x %d (padded) with a %d x %d window exceeds the kernel's limit of %d elements", hp, wp, l.R, l.S, maxGemmDim)
+	}
+	return nil
 }
 
 // im2col writes the (cg*R*S) x (OutH*OutW) patch matrix of one image's
@@ -147,64 +242,10 @@ func validRange(out, in, stride, pad, k int) (lo, hi int) {
 	return lo, hi
 }
 
-// depthwise computes a depthwise convolution (Groups == C, K = C*m filters
-// of one channel each) directly: for each output plane it accumulates the
-// kernel taps in (r, s) order, each tap as a strided row update, in float64
-// (as TensorFlow.js's CPU kernels do), rounding once to float32.
-func depthwise(l nn.Layer, x, w []float32, out []float32, workers int) {
-	oh, ow := l.OutH(), l.OutW()
-	m := l.K / l.C
-	rs := l.R * l.S
-	parallelFor(l.N*l.K, workers, func(lo, hi int) {
-		acc := make([]float64, ow)
-		for nk := lo; nk < hi; nk++ {
-			n, k := nk/l.K, nk%l.K
-			c := k / m
-			plane := x[(n*l.C+c)*l.H*l.W : (n*l.C+c+1)*l.H*l.W]
-			dst := out[nk*oh*ow : (nk+1)*oh*ow]
-			wk := w[k*rs : (k+1)*rs]
-			for oy := 0; oy < oh; oy++ {
-				clear(acc)
-				for r := 0; r < l.R; r++ {
-					iy := oy*l.StrideH - l.Pad.Top + r
-					if iy < 0 || iy >= l.H {
-						continue
-					}
-					src := plane[iy*l.W : (iy+1)*l.W]
-					for s := 0; s < l.S; s++ {
-						wv := float64(wk[r*l.S+s])
-						oxLo, oxHi := validRange(ow, l.W, l.StrideW, l.Pad.Left, s)
-						if oxLo >= oxHi {
-							continue
-						}
-						ix := oxLo*l.StrideW - l.Pad.Left + s
-						if l.StrideW == 1 {
-							dd := acc[oxLo:oxHi]
-							ss := src[ix : ix+len(dd)]
-							for i := range dd {
-								dd[i] += wv * float64(ss[i])
-							}
-							continue
-						}
-						for ox := oxLo; ox < oxHi; ox++ {
-							acc[ox] += wv * float64(src[ix])
-							ix += l.StrideW
-						}
-					}
-				}
-				d := dst[oy*ow : (oy+1)*ow]
-				for i, v := range acc {
-					d[i] = float32(v)
-				}
-			}
-		}
-	})
-}
-
 // dense computes out (N x K) = x (N x C) times the transposed weights
 // (K x C).
-func dense(l nn.Layer, x, w, out []float32) {
-	sgemm(blas.NoTrans, blas.Trans, l.N, l.K, l.C, 1, x, l.C, w, l.C, 0, out, l.K)
+func dense(l nn.Layer, x, w, out []float32, sc *scratch, workers int) {
+	gemm(l.N, l.K, l.C, mat{x, l.C, 1}, mat{w, 1, l.C}, out, l.K, epilogue{}, workers, &sc.gemm)
 }
 
 // biasAct adds a per-channel bias (nil: none) to an N x K x P tensor and
@@ -266,19 +307,9 @@ func addBias(out []float32, n, k, p int, bias []float32, workers int) {
 func activate(d []float32, act nn.Activation) {
 	switch act {
 	case nn.ActReLU:
-		for i, v := range d {
-			if v < 0 {
-				d[i] = 0
-			}
-		}
+		clampVec(d, 0, float32(math.Inf(1)))
 	case nn.ActReLU6:
-		for i, v := range d {
-			if v < 0 {
-				d[i] = 0
-			} else if v > 6 {
-				d[i] = 6
-			}
-		}
+		clampVec(d, 0, 6)
 	case nn.ActSigmoid:
 		for i, v := range d {
 			d[i] = sigmoid(v)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/laconiclab/toolkit/laconic/nn"
@@ -107,13 +108,20 @@ func TestConvMatchesReference(t *testing.T) {
 				x := fill(r, l.N*l.C*l.H*l.W, integral)
 				w := fill(r, nn.NumElements(l.WeightShape()), integral)
 				bias := fill(r, l.K, integral)
-				want := refConv(l, x, w, bias)
-				for _, workers := range []int{1, 3} {
-					got := make([]float32, len(want))
-					var sc scratch
-					conv(l, x, w, got, &sc, workers)
-					biasAct(got, l.N, l.K, l.OutH()*l.OutW(), bias, nn.ActNone, workers)
-					compare(t, got, want, integral)
+				for _, act := range []nn.Activation{nn.ActNone, nn.ActReLU6, nn.ActSigmoid} {
+					want := refConv(l, x, w, bias)
+					activate(want, act)
+					for path := range kernelPaths(t) {
+						for _, workers := range []int{1, 3} {
+							got := make([]float32, len(want))
+							var sc scratch
+							if err := layer(l, x, w, bias, act, got, &sc, workers); err != nil {
+								t.Fatal(err)
+							}
+							t.Logf("%s %s workers=%d", act, path, workers)
+							compare(t, got, want, integral)
+						}
+					}
 				}
 			})
 		}
@@ -122,7 +130,9 @@ func TestConvMatchesReference(t *testing.T) {
 
 func TestDenseMatchesReference(t *testing.T) {
 	for i, l := range []nn.Layer{
+		{Name: "fc 3", Kind: nn.KindDense, N: 3, C: 300, H: 1, W: 1, K: 70, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
 		{Name: "fc", Kind: nn.KindDense, N: 1, C: 37, H: 1, W: 1, K: 5, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
+		{Name: "fc batch 7", Kind: nn.KindDense, N: 7, C: 600, H: 1, W: 1, K: 35, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
 		{Name: "fc batch", Kind: nn.KindDense, N: 4, C: 300, H: 1, W: 1, K: 17, R: 1, S: 1, StrideH: 1, StrideW: 1, Groups: 1},
 	} {
 		for _, integral := range []bool{true, false} {
@@ -132,10 +142,25 @@ func TestDenseMatchesReference(t *testing.T) {
 				w := fill(r, l.K*l.C, integral)
 				bias := fill(r, l.K, integral)
 				want := refDense(l, x, w, bias)
-				got := make([]float32, len(want))
-				dense(l, x, w, got)
-				biasAct(got, l.N, l.K, 1, bias, nn.ActNone, 2)
-				compare(t, got, want, integral)
+				for range kernelPaths(t) {
+					got := make([]float32, len(want))
+					var sc scratch
+					if err := layer(l, x, w, bias, nn.ActNone, got, &sc, 2); err != nil {
+						t.Fatal(err)
+					}
+					compare(t, got, want, integral)
+					// A fused ReLU6 and an unfused sigmoid.
+					want6 := slices.Clone(want)
+					activate(want6, nn.ActReLU6)
+					if err := layer(l, x, w, bias, nn.ActReLU6, got, &sc, 1); err != nil {
+						t.Fatal(err)
+					}
+					compare(t, got, want6, integral)
+					if err := layer(l, x, w, bias, nn.ActNone, got, &sc, 3); err != nil {
+						t.Fatal(err)
+					}
+					compare(t, got, want, integral)
+				}
 			})
 		}
 	}

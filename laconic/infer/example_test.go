@@ -266,3 +266,21 @@ func ExampleCheckInputSpec() {
 	// <nil>
 	// infer: input spec: Std[0] = 0, want non-zero (use 1 for no scaling)
 }
+
+// RunBatch splits a batch of images over workers; each image's outputs are
+// the same bits as a pass on the whole batch.
+func ExampleRunBatch() {
+	g := &nn.Graph{Name: "scale", Nodes: []*nn.Node{
+		{Name: "in", Op: nn.OpInput, Attrs: nn.Attrs{Shape: []int{1, 1, 2}}},
+		{Name: "conv", Op: nn.OpConv, Inputs: []string{"in"}, Weights: &nn.Tensor{Shape: []int{1, 1, 1, 1}, Data: []float32{2}},
+			Attrs: nn.Attrs{Activation: nn.ActReLU}},
+	}}
+	x := &nn.Tensor{Shape: []int{4, 1, 1, 2}, Data: []float32{1, -1, 2, -2, 3, -3, 4, -4}}
+	out, err := infer.RunBatch(context.Background(), g, x, infer.Options{Workers: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out["conv"].Shape, out["conv"].Data)
+	// Output: [4 1 1 2] [2 0 4 0 6 0 8 0]
+}

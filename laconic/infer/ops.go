@@ -6,9 +6,9 @@ import (
 	"github.com/laconiclab/toolkit/laconic/nn"
 )
 
-// batchNorm computes y = scale[c]*x + shift[c] over axis 1 of x.
-func batchNorm(x *nn.Tensor, scale, shift []float32, workers int) *nn.Tensor {
-	out := nn.NewTensor(x.Shape...)
+// batchNorm computes y = scale[c]*x + shift[c] over axis 1 of x into out
+// (a tensor of x's shape, possibly x itself).
+func batchNorm(x *nn.Tensor, scale, shift []float32, out *nn.Tensor, workers int) *nn.Tensor {
 	n, c := x.Shape[0], x.Shape[1]
 	p := nn.NumElements(x.Shape[2:])
 	parallelFor(n*c, workers, func(lo, hi int) {
@@ -24,22 +24,24 @@ func batchNorm(x *nn.Tensor, scale, shift []float32, workers int) *nn.Tensor {
 	return out
 }
 
-// elementwise returns a copy of x with the activation applied.
-func elementwise(x *nn.Tensor, act nn.Activation) *nn.Tensor {
-	out := x.Clone()
-	out.Stored = nil
+// elementwise returns x with the activation applied, in out (a tensor of
+// x's shape, possibly sharing x's data).
+func elementwise(x *nn.Tensor, act nn.Activation, out *nn.Tensor) *nn.Tensor {
+	if dataPtr(out) != dataPtr(x) {
+		copy(out.Data, x.Data)
+	}
 	activate(out.Data, act)
 	return out
 }
 
-// add sums its inputs element-wise, in input order.
-func add(ins []*nn.Tensor) *nn.Tensor {
-	out := nn.NewTensor(ins[0].Shape...)
-	copy(out.Data, ins[0].Data)
+// add sums its inputs element-wise, in input order, into out (a tensor of
+// the inputs' shape, possibly sharing the first input's data).
+func add(ins []*nn.Tensor, out *nn.Tensor) *nn.Tensor {
+	if dataPtr(out) != dataPtr(ins[0]) {
+		copy(out.Data, ins[0].Data)
+	}
 	for _, t := range ins[1:] {
-		for i, v := range t.Data {
-			out.Data[i] += v
-		}
+		addVec(out.Data, t.Data)
 	}
 	return out
 }
@@ -69,6 +71,27 @@ func pool(x *nn.Tensor, a nn.Attrs, isMax bool, shape []int, workers int) *nn.Te
 	sh, sw := orOne(a.Stride[0]), orOne(a.Stride[1])
 	p := padOf(a, h, w, r, s)
 	oh, ow := shape[2], shape[3]
+	if isMax && r == 2 && s == 2 && sh == 2 && sw == 2 && p.Top == 0 && p.Left == 0 && 2*oh <= h && 2*ow <= w {
+		// Every window lies inside the plane: the maximum of four values
+		// (Go's max: a NaN in the window gives NaN).
+		parallelFor(shape[0]*shape[1], workers, func(lo, hi int) {
+			for nc := lo; nc < hi; nc++ {
+				plane := x.Data[nc*h*w : (nc+1)*h*w]
+				dst := out.Data[nc*oh*ow : (nc+1)*oh*ow]
+				for oy := 0; oy < oh; oy++ {
+					r0 := plane[2*oy*w : 2*oy*w+2*ow]
+					r1 := plane[(2*oy+1)*w : (2*oy+1)*w+2*ow]
+					d := dst[oy*ow : (oy+1)*ow]
+					r0 = r0[:2*len(d)]
+					r1 = r1[:2*len(d)]
+					for ox := range d {
+						d[ox] = max(max(r0[2*ox], r0[2*ox+1]), max(r1[2*ox], r1[2*ox+1]))
+					}
+				}
+			}
+		})
+		return out
+	}
 	parallelFor(shape[0]*shape[1], workers, func(lo, hi int) {
 		for nc := lo; nc < hi; nc++ {
 			plane := x.Data[nc*h*w : (nc+1)*h*w]

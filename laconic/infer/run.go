@@ -25,9 +25,10 @@ type Options struct {
 	// Outputs names the nodes whose outputs Run returns. Empty means the
 	// graph's outputs, or its last node when it declares none.
 	Outputs []string `json:"outputs,omitempty"`
-	// Workers is the number of goroutines for the direct loops (im2col,
-	// depthwise convolution, pooling, batch-norm); 0 means GOMAXPROCS. The
-	// matrix multiply always uses GOMAXPROCS goroutines.
+	// Workers is the number of goroutines a node's work is split over
+	// (matrix multiplies, im2col, depthwise convolution, pooling,
+	// batch-norm), or, in RunBatch, the number of sub-batches; 0 means
+	// GOMAXPROCS. Results are the same bits for every value.
 	Workers int `json:"workers"`
 }
 
@@ -109,6 +110,7 @@ func RunInputs(ctx context.Context, g *nn.Graph, inputs map[string]*nn.Tensor, o
 	}
 	live := make(map[string]*nn.Tensor)
 	var sc scratch
+	sc.reuse.start(opts.Tap == nil, inputs)
 	for _, n := range g.Nodes {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("infer: graph %q: %w", g.Name, err)
@@ -124,6 +126,7 @@ func RunInputs(ctx context.Context, g *nn.Graph, inputs map[string]*nn.Tensor, o
 		if n.Op == nn.OpInput {
 			out = inputs[n.Name]
 		} else {
+			sc.reuse.prepare(n, ins, live, refs)
 			out, layer, err = forward(g, n, ins, shapes, &sc, opts.Workers)
 			if err != nil {
 				return nil, fmt.Errorf("infer: graph %q: node %q (%s): %w", g.Name, n.Name, n.Op, err)
@@ -145,7 +148,9 @@ func RunInputs(ctx context.Context, g *nn.Graph, inputs map[string]*nn.Tensor, o
 		for _, name := range n.Inputs {
 			refs[name]--
 			if refs[name] == 0 {
+				dead := live[name]
 				delete(live, name)
+				sc.reuse.release(name, dead, out, live)
 			}
 		}
 		if liveHook != nil {
@@ -178,30 +183,28 @@ func forward(g *nn.Graph, n *nn.Node, ins []*nn.Tensor, shapes map[string][]int,
 		if err != nil {
 			return nil, nil, err
 		}
-		out := nn.NewTensor(shape...)
+		if err := checkLayer(l); err != nil {
+			return nil, nil, err
+		}
+		out := sc.reuse.alloc(shape)
 		var bias []float32
 		if n.Bias != nil {
 			bias = n.Bias.Data
 		}
-		p := 1
-		if n.Op == nn.OpConv {
-			conv(l, x.Data, n.Weights.Data, out.Data, sc, workers)
-			p = l.OutH() * l.OutW()
-		} else {
-			dense(l, x.Data, n.Weights.Data, out.Data)
+		if err := layer(l, x.Data, n.Weights.Data, bias, n.Attrs.Activation, out.Data, sc, workers); err != nil {
+			return nil, nil, err
 		}
-		biasAct(out.Data, l.N, l.K, p, bias, n.Attrs.Activation, workers)
 		return out, &l, nil
 	case nn.OpBatchNorm:
-		return batchNorm(x, n.Scale.Data, n.Shift.Data, workers), nil, nil
+		return batchNorm(x, n.Scale.Data, n.Shift.Data, sc.target(x, 0), workers), nil, nil
 	case nn.OpReLU:
-		return elementwise(x, nn.ActReLU), nil, nil
+		return elementwise(x, nn.ActReLU, sc.target(x, 0)), nil, nil
 	case nn.OpReLU6:
-		return elementwise(x, nn.ActReLU6), nil, nil
+		return elementwise(x, nn.ActReLU6, sc.target(x, 0)), nil, nil
 	case nn.OpSigmoid:
-		return elementwise(x, nn.ActSigmoid), nil, nil
+		return elementwise(x, nn.ActSigmoid, sc.target(x, 0)), nil, nil
 	case nn.OpSoftmax:
-		out := elementwise(x, nn.ActNone)
+		out := elementwise(x, nn.ActNone, sc.target(x, 0))
 		softmax(out.Data, shape[len(shape)-1])
 		return out, nil, nil
 	case nn.OpIdentity:
@@ -209,7 +212,7 @@ func forward(g *nn.Graph, n *nn.Node, ins []*nn.Tensor, shapes map[string][]int,
 	case nn.OpFlatten, nn.OpReshape:
 		return view(x, shape), nil, nil
 	case nn.OpAdd:
-		return add(ins), nil, nil
+		return add(ins, sc.target(x, 0)), nil, nil
 	case nn.OpConcat:
 		axis := n.Attrs.Axis
 		if axis < 0 {
