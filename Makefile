@@ -6,7 +6,7 @@ BIN       := bin/laconic
 # Where fetched model packages are cached (git-ignored); override to share a cache.
 export LACONIC_CACHE ?= $(CURDIR)/data/models
 
-.PHONY: all build reproduce test test-go data models images golden clean onnx-testdata
+.PHONY: all build reproduce test test-go data models images fidelity-images golden clean onnx-testdata
 
 all: build
 
@@ -20,7 +20,12 @@ models: build
 images:
 	./scripts/fetch-images.sh
 
-data: models images
+# The fidelity photo set (laconic/imageset): photos of Debian packages,
+# checked against data/imageset/fidelity.tsv, git-ignored.
+fidelity-images:
+	./scripts/fetch-fidelity-images.sh
+
+data: models images fidelity-images
 
 # Golden per-layer activations from TensorFlow.js 4.22.0 (Node, pure-JS CPU
 # backend) into laconic/infer/testdata/golden/; not part of `make test`.

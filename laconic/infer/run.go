@@ -22,6 +22,14 @@ type Tap func(node *nn.Node, layer *nn.Layer, inputs []*nn.Tensor, output *nn.Te
 type Options struct {
 	// Tap, if set, is called after every node.
 	Tap Tap `json:"-"`
+	// Input, if set, is called before every Conv and Dense node computes,
+	// with the node and its activation input (as the previous node produced
+	// it, not flattened); the node computes with the tensor it returns,
+	// which must have as many elements. Returning x unchanged is a no-op;
+	// a hook that rounds x to fixed point simulates quantized activations.
+	// x must not be modified in place: other consumers may read it. The Tap
+	// sees the tensor the hook returned.
+	Input func(node *nn.Node, x *nn.Tensor) *nn.Tensor `json:"-"`
 	// Outputs names the nodes whose outputs Run returns. Empty means the
 	// graph's outputs, or its last node when it declares none.
 	Outputs []string `json:"outputs,omitempty"`
@@ -123,6 +131,13 @@ func RunInputs(ctx context.Context, g *nn.Graph, inputs map[string]*nn.Tensor, o
 			layer *nn.Layer
 			out   *nn.Tensor
 		)
+		if opts.Input != nil && n.IsCompute() && ins[0] != nil {
+			x := opts.Input(n, ins[0])
+			if x == nil || len(x.Data) != len(ins[0].Data) {
+				return nil, fmt.Errorf("infer: graph %q: node %q: Options.Input hook returned a tensor of another size", g.Name, n.Name)
+			}
+			ins[0] = x
+		}
 		if n.Op == nn.OpInput {
 			out = inputs[n.Name]
 		} else {

@@ -468,3 +468,53 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestInputHook checks that Options.Input sees every compute node once, in
+// order, that an identity hook changes nothing, that a zeroing hook changes
+// the result as a hand-zeroed input would, and that a wrong size fails.
+func TestInputHook(t *testing.T) {
+	g := smallNet(3)
+	x := randTensor(rand.New(rand.NewPCG(3, 3)), 1, 3, 10, 10)
+	ref, err := Run(g, x, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	opts := DefaultOptions()
+	opts.Input = func(n *nn.Node, in *nn.Tensor) *nn.Tensor {
+		seen = append(seen, n.Name)
+		return in
+	}
+	got, err := Run(g, x, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"conv", "dw", "pw", "fc"}; !slices.Equal(seen, want) {
+		t.Errorf("hook saw %v, want %v", seen, want)
+	}
+	if !slices.Equal(got["fc"].Data, ref["fc"].Data) {
+		t.Error("identity hook changed the output")
+	}
+	// Zeroing the first conv's input equals running on a zero image.
+	opts.Input = func(n *nn.Node, in *nn.Tensor) *nn.Tensor {
+		if n.Name == "conv" {
+			return nn.NewTensor(in.Shape...)
+		}
+		return in
+	}
+	got, err = Run(g, x, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero, err := Run(g, nn.NewTensor(1, 3, 10, 10), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got["fc"].Data, zero["fc"].Data) {
+		t.Error("zeroing hook differs from a zero input")
+	}
+	opts.Input = func(n *nn.Node, in *nn.Tensor) *nn.Tensor { return nn.NewTensor(1) }
+	if _, err := Run(g, x, opts); err == nil || !strings.Contains(err.Error(), `"conv"`) {
+		t.Errorf("wrong-size hook: err = %v, want one naming the node", err)
+	}
+}
