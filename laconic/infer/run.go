@@ -118,7 +118,8 @@ func RunInputs(ctx context.Context, g *nn.Graph, inputs map[string]*nn.Tensor, o
 	}
 	live := make(map[string]*nn.Tensor)
 	var sc scratch
-	sc.reuse.start(opts.Tap == nil, inputs)
+	// A tap or an Input hook may keep the tensors it sees: no buffer reuse then.
+	sc.reuse.start(opts.Tap == nil && opts.Input == nil, inputs)
 	for _, n := range g.Nodes {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("infer: graph %q: %w", g.Name, err)
