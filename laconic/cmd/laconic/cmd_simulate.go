@@ -67,7 +67,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	energyFile := fs.String("energy", "", "energy table CSV (default: the embedded Horowitz ISSCC 2014 table)")
 	totals := fs.Bool("totals", false, "write one row per configuration (sums, then ratios) instead of one per layer")
 	format := fs.String("format", "", "output format: csv, parquet or arrow (default from --out's extension, else csv)")
-	out := fs.String("out", "", "output file (default: CSV on standard output)")
+	out := fs.String("out", "", "output file; - for standard output (default: CSV on standard output)")
 	fs.Usage = simulateUsage(fs, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -131,6 +131,10 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	f, err := tableFormat(*format, *out)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	if err := checkOut(*out); err != nil {
+		fmt.Fprintf(stderr, "laconic %s: %v\n", fs.Name(), err)
+		return 1
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
