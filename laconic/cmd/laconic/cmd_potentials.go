@@ -106,6 +106,9 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 	if msg := sampleSourceError(*model, *traces, set); msg != "" {
 		return usageErr("%s", msg)
 	}
+	if *nImages < 1 {
+		return usageErr("--images %d: want at least 1", *nImages)
+	}
 
 	// Options: preset first, then explicit flags.
 	opts := laconic.DefaultPotentialOptions()
