@@ -276,20 +276,30 @@ func needImages(fn string, images []string) error {
 	return nil
 }
 
-// resolveModel turns a zoo name (loaded, fetched if needed) or a *Model
-// into a *Model; fn names the caller in errors.
+// resolveModel turns a zoo name (loaded, fetched if needed), the path of a
+// model file or directory (LoadModelFile) or a *Model into a *Model; fn
+// names the caller in errors.
 func resolveModel(ctx context.Context, model any, fn string) (*Model, error) {
 	var m *Model
 	switch v := model.(type) {
 	case string:
 		var err error
+		if _, zerr := zoo.Lookup(v); zerr != nil {
+			if _, serr := os.Stat(v); serr == nil {
+				if m, err = LoadModelFile(v); err != nil {
+					return nil, err
+				}
+				break
+			}
+			return nil, fmt.Errorf("laconic: %s: %w; a model file or directory is loaded by its path (ONNX file, TensorFlow.js directory; see LoadModelFile)", fn, zerr)
+		}
 		if m, err = LoadModel(ctx, v); err != nil {
 			return nil, err
 		}
 	case *Model:
 		m = v
 	default:
-		return nil, fmt.Errorf("laconic: %s: model is %T, want a zoo model name (string) or a *Model", fn, model)
+		return nil, fmt.Errorf("laconic: %s: model is %T, want a zoo model name or model path (string) or a *Model", fn, model)
 	}
 	if m == nil || m.Graph == nil {
 		return nil, fmt.Errorf("laconic: %s: nil model", fn)

@@ -80,7 +80,7 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 	batch := fs.Int("batch", 0, "images per forward pass (0: all at once)")
 	tableName := fs.String("table", "", "table to write: "+strings.Join(laconic.PotentialTables(), ", ")+" (default layers; dnnsim with --preset dnnsim)")
 	format := fs.String("format", "", "output format: csv, parquet or arrow (default from --out's extension, else csv)")
-	out := fs.String("out", "", "output file (default: CSV on standard output)")
+	out := fs.String("out", "", "output file; - for standard output (default: CSV on standard output)")
 	traces := fs.String("traces", "", "DNNsim trace folder (models/<net>/trace_params.csv, net_traces/<net>/*.npy)")
 	net := fs.String("net", "", "network of the trace folder (needed when it holds several)")
 	preset := fs.String("preset", "", `conventions preset: "dnnsim"`)
@@ -105,6 +105,9 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 	// Where the samples come from.
 	if msg := sampleSourceError(*model, *traces, set); msg != "" {
 		return usageErr("%s", msg)
+	}
+	if *nImages < 1 {
+		return usageErr("--images %d: want at least 1", *nImages)
 	}
 
 	// Options: preset first, then explicit flags.
@@ -164,6 +167,10 @@ func runPotentials(args []string, stdout, stderr io.Writer) int {
 	f, err := tableFormat(*format, *out)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	if err := checkOut(*out); err != nil {
+		fmt.Fprintf(stderr, "laconic %s: %v\n", fs.Name(), err)
+		return 1
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

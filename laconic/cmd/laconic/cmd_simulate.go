@@ -67,7 +67,8 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	energyFile := fs.String("energy", "", "energy table CSV (default: the embedded Horowitz ISSCC 2014 table)")
 	totals := fs.Bool("totals", false, "write one row per configuration (sums, then ratios) instead of one per layer")
 	format := fs.String("format", "", "output format: csv, parquet or arrow (default from --out's extension, else csv)")
-	out := fs.String("out", "", "output file (default: CSV on standard output)")
+	out := fs.String("out", "", "output file; - for standard output (default: CSV on standard output)")
+	progress := fs.Bool("progress", false, "show a progress bar even when standard error is not a terminal")
 	fs.Usage = simulateUsage(fs, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -132,10 +133,16 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if err := checkOut(*out); err != nil {
+		fmt.Fprintf(stderr, "laconic %s: %v\n", fs.Name(), err)
+		return 1
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
+	rep := newReporter("simulate", stderr, *progress || isTerminal(stderr))
+	opts.Progress = rep.update
 	var res *laconic.SimulateResult
 	source := *traces
 	if *traces != "" {
@@ -143,6 +150,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	} else {
 		var imgs []string
 		if imgs, err = imagesOrDefault(images, *nImages); err != nil {
+			rep.finish()
 			fmt.Fprintf(stderr, "laconic simulate: %v\n", err)
 			return 1
 		}
@@ -152,6 +160,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 			res, err = laconic.SimulateWith(ctx, m, imgs, cfgs, opts)
 		}
 	}
+	rep.finish()
 	if err != nil {
 		fmt.Fprintf(stderr, "laconic simulate: %v\n", err)
 		return 1

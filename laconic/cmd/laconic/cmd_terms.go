@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/laconiclab/toolkit/laconic/internal/atomicfile"
 	"github.com/laconiclab/toolkit/laconic/table"
 	"github.com/laconiclab/toolkit/laconic/terms"
 )
@@ -44,7 +45,7 @@ func runTerms(args []string, stdout, stderr io.Writer) int {
 	bits := fs.Int("bits", 16, "value width P: 8 or 16")
 	unsigned := fs.Bool("unsigned", false, "unsigned values 0..2^P-1 (default: signed two's complement)")
 	formatName := fs.String("format", "", "output format: csv, parquet or arrow (default from --out's extension, else csv)")
-	out := fs.String("out", "", "output file (default: CSV on standard output)")
+	out := fs.String("out", "", "output file; - for standard output (default: CSV on standard output)")
 	fs.Usage = termsUsage(fs, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -74,15 +75,22 @@ func runTerms(args []string, stdout, stderr io.Writer) int {
 		if format, err = table.ParseFormat(*formatName); err != nil {
 			return usageErr("--format: %v", err)
 		}
-	case *out != "":
+	case *out != "" && *out != "-":
 		if format, err = table.FormatFromPath(*out); err != nil {
-			return usageErr("--out: %v; give --format", err)
+			if t, rerr := atomicfile.Resolve(*out); rerr != nil || !t.InPlace {
+				return usageErr("--out: %v; give --format", err)
+			}
+			format = table.CSV // a device or FIFO: CSV unless --format says otherwise
 		}
 	default:
 		format = table.CSV
 	}
 	if *out == "" && format != table.CSV {
-		return usageErr("--format %s writes binary data: give --out FILE", format)
+		return usageErr("--format %s writes binary data: give --out FILE (or --out - for standard output)", format)
+	}
+	if err := checkOut(*out); err != nil {
+		fmt.Fprintf(stderr, "laconic terms: %v\n", err)
+		return 1
 	}
 
 	rec, err := termsTable(memory.DefaultAllocator, enc, f)

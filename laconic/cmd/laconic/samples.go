@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/laconiclab/toolkit/laconic"
+	"github.com/laconiclab/toolkit/laconic/internal/atomicfile"
 	"github.com/laconiclab/toolkit/laconic/table"
 )
 
@@ -40,15 +41,27 @@ func tableFormat(format, out string) (table.Format, error) {
 		if f, err = table.ParseFormat(format); err != nil {
 			return f, fmt.Errorf("--format: %v", err)
 		}
-	case out != "":
+	case out != "" && out != "-":
 		if g, err := table.FormatFromPath(out); err == nil {
 			f = g
 		}
 	}
 	if out == "" && f != table.CSV {
-		return f, fmt.Errorf("--format %s needs --out FILE (only CSV goes to standard output)", f)
+		return f, fmt.Errorf("--format %s needs --out FILE (or --out - for standard output)", f)
 	}
 	return f, nil
+}
+
+// checkOut reports, before any work starts, whether the --out file can be
+// written (see atomicfile.CheckWritable); "" and "-" are standard output.
+func checkOut(out string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	if err := atomicfile.CheckWritable(out); err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	return nil
 }
 
 // imagesOrDefault returns the --image files, or without them the first n
@@ -60,10 +73,11 @@ func imagesOrDefault(images []string, n int) ([]string, error) {
 	return laconic.DefaultImages(n)
 }
 
-// writeTable writes rec to the file out (atomically), or to stdout when out
-// is empty.
+// writeTable writes rec to the file out (atomically when it is a regular
+// file, in place when it is a special file; see table.Write), or to stdout
+// when out is empty or "-".
 func writeTable(stdout io.Writer, out string, f table.Format, rec arrow.RecordBatch) error {
-	if out != "" {
+	if out != "" && out != "-" {
 		return table.Write(out, f, rec)
 	}
 	return table.WriteTo(stdout, f, rec)

@@ -106,9 +106,19 @@ func TestOpenErrors(t *testing.T) {
 			writeText(t, params(dir), fixtureParams+"conv7,4,3,3,1,1\n")
 		}, func(dir string) []string { return []string{"conv7", "line 7", WeightPath(dir, "tiny", "conv7")} }},
 		{"precision for too few layers", func(t *testing.T, dir string) {
-			writeText(t, filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "h\n9;9;\n-1;-1;\n2;2;\n7;7;\n")
+			writeText(t, filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "h\n9;9;\n1;1;\n2;2;\n7;7;\n")
 		}, func(dir string) []string {
 			return []string{filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "2 layers", "has 6"}
+		}},
+		{"precision for too many layers", func(t *testing.T, dir string) {
+			writeText(t, filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "h\n9;9;9;9;9;9;9\n1;1;1;1;1;1;1\n2;2;2;2;2;2;2\n7;7;7;7;7;7;7\n")
+		}, func(dir string) []string {
+			return []string{filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "7 layers", "has 6"}
+		}},
+		{"negative precision", func(t *testing.T, dir string) {
+			writeText(t, filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "h\n9;9;9;9;9;9\n1;1;-4;1;1;1\n2;2;2;2;2;2\n7;7;7;7;7;7\n")
+		}, func(dir string) []string {
+			return []string{filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "line 3", "layer 2", "-4, want >= 0"}
 		}},
 		{"malformed precision", func(t *testing.T, dir string) {
 			writeText(t, filepath.Join(dir, ModelsDir, "tiny", PrecisionFile), "h\n9;9;\n-1;-1;\n")

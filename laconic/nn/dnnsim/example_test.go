@@ -263,7 +263,7 @@ func ExampleTraceParam_Validate() {
 
 func ExampleParsePrecision() {
 	// Magnitudes in the file count the sign bit; the toolkit's do not.
-	p, err := dnnsim.ParsePrecision(strings.NewReader("header\n9;9;\n-1;-2;\n2;1;\n7;8;\n"))
+	p, err := dnnsim.ParsePrecision(strings.NewReader("header\n9;9;\n1;2;\n2;1;\n7;8;\n"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -271,19 +271,19 @@ func ExampleParsePrecision() {
 		fmt.Printf("act %d:%d (%d bits)  wgt %d:%d (%d bits)\n", l.ActMag, l.ActFrac, l.ActBits(), l.WgtMag, l.WgtFrac, l.WgtBits())
 	}
 	// Output:
-	// act 8:-1 (8 bits)  wgt 1:7 (9 bits)
-	// act 8:-2 (7 bits)  wgt 0:8 (9 bits)
+	// act 8:1 (10 bits)  wgt 1:7 (9 bits)
+	// act 8:2 (11 bits)  wgt 0:8 (9 bits)
 }
 
 func ExamplePrecision_Encode() {
-	p := &dnnsim.Precision{Layers: []dnnsim.LayerPrecision{{ActMag: 8, ActFrac: -1, WgtMag: 1, WgtFrac: 7}}}
+	p := &dnnsim.Precision{Layers: []dnnsim.LayerPrecision{{ActMag: 8, ActFrac: 1, WgtMag: 1, WgtFrac: 7}}}
 	if err := p.Encode(os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 	// Output:
 	// activation magnitude (with sign), activation fraction, weight magnitude (with sign), weight fraction
 	// 9;
-	// -1;
+	// 1;
 	// 2;
 	// 7;
 }

@@ -58,6 +58,8 @@ func FuzzParseTraceParams(f *testing.F) {
 func FuzzParsePrecision(f *testing.F) {
 	for _, s := range []string{
 		readmePrecision,
+		validPrecision,
+		"h\n0;\n8;\n0;\n9;\n",
 		"h\r\n 9 ; 16 \r\n-1;0\r\n2;1\r\n7;15\r\n",
 		"h\n\n9;\n\n-1;\n2;\n7;\nignored;line\n",
 		"h\n9;9;9\n-1;-1\n2;2;2\n7;7;7\n",

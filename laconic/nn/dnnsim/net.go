@@ -131,8 +131,9 @@ func Open(dir, net string) (*Net, error) {
 		if err != nil {
 			return nil, fmt.Errorf("dnnsim: %s: %w", precPath, err)
 		}
-		if len(p.Layers) < len(params) {
-			return nil, fmt.Errorf("dnnsim: %s has values for %d layers, %s has %d", precPath, len(p.Layers), paramsPath, len(params))
+		if len(p.Layers) != len(params) {
+			return nil, fmt.Errorf("dnnsim: %s has values for %d layers on each line, %s has %d layers: want one value per layer",
+				precPath, len(p.Layers), paramsPath, len(params))
 		}
 		prec, n.HasPrecision = p, true
 	} else if !errors.Is(err, fs.ErrNotExist) {

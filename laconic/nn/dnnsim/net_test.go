@@ -15,7 +15,7 @@ import (
 
 func testPrecision() *Precision {
 	return &Precision{Layers: []LayerPrecision{
-		{8, -1, 1, 7}, {8, -2, 0, 8}, {7, -3, 0, 7}, {8, -3, 0, 8}, {8, -3, 0, 8}, {7, -3, -4, 9},
+		{8, 1, 1, 7}, {8, 2, 0, 8}, {7, 3, 0, 7}, {8, 3, 0, 8}, {8, 3, 0, 8}, {7, 3, 4, 9},
 	}}
 }
 
@@ -188,14 +188,14 @@ func TestPrecisionFile(t *testing.T) {
 	}
 	lines := strings.Split(string(got), "\n")
 	// Magnitudes are written with the sign bit counted: Mag + 1.
-	want := []string{"9;9;8;9;9;8;", "-1;-2;-3;-3;-3;-3;", "2;1;1;1;1;-3;", "7;8;7;8;8;9;"}
+	want := []string{"9;9;8;9;9;8;", "1;2;3;3;3;3;", "2;1;1;1;1;5;", "7;8;7;8;8;9;"}
 	if len(lines) != 6 || !slices.Equal(lines[1:5], want) || lines[5] != "" {
 		t.Fatalf("precision.txt:\n%s", got)
 	}
 	// Rewriting the file by hand changes what Open reports, with the sign
 	// bit removed from the magnitudes.
 	writeText(t, filepath.Join(dir, ModelsDir, "tiny", PrecisionFile),
-		"header\r\n16;1;2;3;4;5;6\r\n0;0;0;0;0;0\r\n1;1;1;1;1;1\r\n15;0;0;0;0;0\r\n")
+		"header\r\n16;1;2;3;4;5\r\n0;0;0;0;0;0\r\n1;1;1;1;1;1\r\n15;0;0;0;0;0\r\n")
 	net, err := Open(dir, "tiny")
 	if err != nil {
 		t.Fatal(err)

@@ -127,7 +127,8 @@ func TestEncodeTraceParamsErrors(t *testing.T) {
 	}
 }
 
-// The precision.txt example of the DNNsim README (eight layers).
+// The precision.txt example of the DNNsim README (eight layers): its
+// negative fractions and weight magnitudes are rejected.
 const readmePrecision = `magnitude (+1 of the sign), fraction, wgt_magnitude, wgt_fraction
 9;9;8;9;9;8;6;4;
 -1;-2;-3;-3;-3;-3;-1;0;
@@ -135,30 +136,38 @@ const readmePrecision = `magnitude (+1 of the sign), fraction, wgt_magnitude, wg
 7;8;7;8;8;9;8;8;
 `
 
+// validPrecision is an eight-layer precision.txt within the rules.
+const validPrecision = `magnitude (+1 of the sign), fraction, wgt_magnitude, wgt_fraction
+9;9;8;9;9;8;6;4;
+1;2;3;3;3;3;1;0;
+2;1;1;1;1;3;4;1;
+7;8;7;8;8;9;8;8;
+`
+
 func TestParsePrecision(t *testing.T) {
-	got, err := ParsePrecision(strings.NewReader(readmePrecision))
+	got, err := ParsePrecision(strings.NewReader(validPrecision))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Layers) != 8 {
 		t.Fatalf("%d layers", len(got.Layers))
 	}
-	// Magnitudes lose the sign bit: 9 -> 8, 2 -> 1, -3 -> -4.
-	want := []LayerPrecision{{8, -1, 1, 7}, {8, -2, 0, 8}, {7, -3, 0, 7}, {8, -3, 0, 8},
-		{8, -3, 0, 8}, {7, -3, -4, 9}, {5, -1, -5, 8}, {3, 0, -2, 8}}
+	// Magnitudes lose the sign bit: 9 -> 8, 2 -> 1, 1 -> 0.
+	want := []LayerPrecision{{8, 1, 1, 7}, {8, 2, 0, 8}, {7, 3, 0, 7}, {8, 3, 0, 8},
+		{8, 3, 0, 8}, {7, 3, 2, 9}, {5, 1, 3, 8}, {3, 0, 0, 8}}
 	if !reflect.DeepEqual(got.Layers, want) {
 		t.Fatalf("got %+v\nwant %+v", got.Layers, want)
 	}
-	// Widths with the sign: act 9+(-1) = 8 bits, weights 2+7 = 9 bits.
-	if got.Layers[0].ActBits() != 8 || got.Layers[0].WgtBits() != 9 || got.Layers[6].WgtBits() != 4 {
+	// Widths with the sign: act 9+1 = 10 bits, weights 2+7 = 9 bits.
+	if got.Layers[0].ActBits() != 10 || got.Layers[0].WgtBits() != 9 || got.Layers[6].WgtBits() != 12 {
 		t.Fatalf("bits %d %d %d", got.Layers[0].ActBits(), got.Layers[0].WgtBits(), got.Layers[6].WgtBits())
 	}
-	// Encode writes the README's numbers back.
+	// Encode writes the file's numbers back.
 	var buf bytes.Buffer
 	if err := got.Encode(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if lines := strings.SplitN(buf.String(), "\n", 2); lines[1] != strings.SplitN(readmePrecision, "\n", 2)[1] {
+	if lines := strings.SplitN(buf.String(), "\n", 2); lines[1] != strings.SplitN(validPrecision, "\n", 2)[1] {
 		t.Fatalf("encoded:\n%s", buf.String())
 	}
 	again, err := ParsePrecision(&buf)
@@ -170,10 +179,11 @@ func TestParsePrecision(t *testing.T) {
 		name, in string
 		want     []LayerPrecision
 	}{
-		{"no trailing semicolons, CRLF, spaces", "h\r\n 9 ; 16 \r\n-1;0\r\n2;1\r\n7;15\r\n", []LayerPrecision{{8, -1, 1, 7}, {15, 0, 0, 15}}},
-		{"blank lines and extra lines", "h\n\n9;\n\n-1;\n2;\n7;\nignored;line\n", []LayerPrecision{{8, -1, 1, 7}}},
-		{"shortest line wins", "h\n9;9;9\n-1;-1\n2;2;2\n7;7;7\n", []LayerPrecision{{8, -1, 1, 7}, {8, -1, 1, 7}}},
-		{"numeric header is still a header", "1;2;3\n9\n-1\n2\n7\n", []LayerPrecision{{8, -1, 1, 7}}},
+		{"no trailing semicolons, CRLF, spaces", "h\r\n 9 ; 16 \r\n1;0\r\n2;1\r\n7;15\r\n", []LayerPrecision{{8, 1, 1, 7}, {15, 0, 0, 15}}},
+		{"blank lines and extra lines", "h\n\n9;\n\n1;\n2;\n7;\nignored;line\n", []LayerPrecision{{8, 1, 1, 7}}},
+		{"numeric header is still a header", "1;2;3\n9\n1\n2\n7\n", []LayerPrecision{{8, 1, 1, 7}}},
+		{"sign only, whole container", "h\n1;\n15;\n16;\n0;\n", []LayerPrecision{{0, 15, 15, 0}}},
+		{"sign below the binary point", "h\n0;\n8;\n0;\n9;\n", []LayerPrecision{{-1, 8, -1, 9}}},
 	} {
 		got, err := ParsePrecision(strings.NewReader(tc.in))
 		if err != nil {
@@ -195,9 +205,15 @@ func TestParsePrecisionErrors(t *testing.T) {
 		{"not an integer", "h\n9;9;\n-1;x;\n2;2;\n7;7;\n", []string{"line 3", "activation fraction", "value 2", `"x"`}},
 		{"no values", "h\n;\n;\n;\n;\n", []string{"line 2", "value 1"}},
 		{"empty value", "h\n9;;9;\n-1;-1;-1;\n2;2;2;\n7;7;7;\n", []string{"line 2", "value 2"}},
-		{"too wide", "h\n9;\n9;\n2;\n7;\n", []string{"layer 0", "18 bits"}},
-		{"too narrow", "h\n1;\n-1;\n2;\n7;\n", []string{"layer 0", "0 bits"}},
-		{"weights too wide", "h\n9;\n-1;\n2;\n15;\n", []string{"weight format", "17 bits"}},
+		{"too wide", "h\n9;\n9;\n2;\n7;\n", []string{"lines 2 and 3", "layer 0", "18 bits", "16-bit container"}},
+		{"no bits", "h\n0;\n0;\n2;\n7;\n", []string{"lines 2 and 3", "layer 0", "0 bits"}},
+		{"weights too wide", "h\n9;\n1;\n2;\n15;\n", []string{"lines 4 and 5", "weight format", "17 bits"}},
+		{"negative fraction", "h\n9;9;\n1;-1;\n2;2;\n7;7;\n", []string{"line 3", "activation fraction", "layer 1", "-1, want >= 0"}},
+		{"negative magnitude", "h\n9;9;\n1;1;\n2;-3;\n7;7;\n", []string{"line 4", "weight magnitude", "layer 1", "-3, want >= 0"}},
+		{"magnitude -1", "h\n-1;\n1;\n2;\n7;\n", []string{"line 2", "layer 0", "-1, want >= 0"}},
+		{"DNNsim README example", readmePrecision, []string{"line 3", "layer 0", "-1, want >= 0"}},
+		{"more values on one line", "h\n9;9;9\n1;1\n2;2\n7;7\n", []string{"line 3", "has 2 values", "line 2", "has 3"}},
+		{"fewer values on the last line", "h\n9;9\n1;1\n2;2\n7\n", []string{"line 5", "weight fraction", "has 1 values"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParsePrecision(strings.NewReader(tc.in))

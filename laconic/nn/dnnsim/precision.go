@@ -91,14 +91,24 @@ var precisionLines = [4]string{
 // says), then four lines of ';'-separated integers with one value per layer:
 // activation magnitude including the sign bit, activation fraction, weight
 // magnitude including the sign bit, weight fraction. A trailing ';', spaces,
-// CRLF and blank lines are tolerated; lines after the fourth are ignored and
-// so are values past the shortest of the four lines, as DNNsim does.
-// Magnitudes are converted to the toolkit's convention (sign excluded, see
-// LayerPrecision). Errors give the line number and the value's position.
+// CRLF and blank lines are tolerated; lines after the fourth are ignored.
+//
+// Every value is checked, so that a typing error cannot silently change the
+// results: the four lines must hold the same number of values, magnitudes
+// (sign included) and fractions must be at least 0, and magnitude plus
+// fraction at most 16 bits, the container DNNsim's fixed point uses.
+// (DNNsim itself accepts negative values, which shift the binary point
+// outside the 16-bit word; the toolkit rejects them.) Magnitudes are
+// converted to the toolkit's convention (sign excluded, see
+// LayerPrecision). Errors give the line number, the layer (counted from 0)
+// and the value's position; callers add the file name.
 func ParsePrecision(r io.Reader) (*Precision, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), maxLine)
-	var vals [4][]int
+	var (
+		vals  [4][]int
+		lines [4]int
+	)
 	got, line := 0, 0
 	for got < 4 && sc.Scan() {
 		line++
@@ -120,6 +130,7 @@ func ParsePrecision(r io.Reader) (*Precision, error) {
 			}
 			vals[got] = append(vals[got], v)
 		}
+		lines[got] = line
 		got++
 	}
 	if err := sc.Err(); err != nil {
@@ -132,17 +143,33 @@ func ParsePrecision(r io.Reader) (*Precision, error) {
 		return nil, fmt.Errorf("%d value lines after the header, want 4 (%s)", got, strings.Join(precisionLines[:], "; "))
 	}
 	n := len(vals[0])
-	for _, v := range vals[1:] {
-		n = min(n, len(v))
+	for k := 1; k < 4; k++ {
+		if len(vals[k]) != n {
+			return nil, fmt.Errorf("line %d (%s) has %d values, but line %d (%s) has %d: want one value per layer on every line",
+				lines[k], precisionLines[k], len(vals[k]), lines[0], precisionLines[0], n)
+		}
 	}
 	p := &Precision{Layers: make([]LayerPrecision, n)}
 	for i := range n {
+		for k := range 4 {
+			v := vals[k][i]
+			if v < 0 {
+				return nil, fmt.Errorf("line %d (%s), layer %d (value %d): %d, want >= 0", lines[k], precisionLines[k], i, i+1, v)
+			}
+		}
+		for k := 0; k < 4; k += 2 {
+			if bits := vals[k][i] + vals[k+1][i]; bits < 1 || bits > 16 {
+				what := "activation"
+				if k == 2 {
+					what = "weight"
+				}
+				return nil, fmt.Errorf("lines %d and %d, layer %d (value %d): %s format %d:%d is %d bits with the sign, want 1..16 (the 16-bit container)",
+					lines[k], lines[k+1], i, i+1, what, vals[k][i], vals[k+1][i], bits)
+			}
+		}
 		p.Layers[i] = LayerPrecision{
 			ActMag: vals[0][i] - 1, ActFrac: vals[1][i],
 			WgtMag: vals[2][i] - 1, WgtFrac: vals[3][i],
-		}
-		if err := p.Layers[i].Validate(); err != nil {
-			return nil, fmt.Errorf("layer %d (values %d of each line): %w", i, i+1, err)
 		}
 	}
 	return p, nil
@@ -151,9 +178,19 @@ func ParsePrecision(r io.Reader) (*Precision, error) {
 // Encode writes p in precision.txt form: a header line, then the four
 // value lines, each value followed by ';', magnitudes with the sign bit
 // counted (Mag + 1).
+//
+// precision.txt holds only what ParsePrecision accepts: a layer with a
+// fraction below 0 or a magnitude below -1 (0 with the sign bit counted) is
+// an error.
 func (p *Precision) Encode(w io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return err
+	}
+	for i, l := range p.Layers {
+		if l.ActMag < -1 || l.ActFrac < 0 || l.WgtMag < -1 || l.WgtFrac < 0 {
+			return fmt.Errorf("layer %d: activation %d:%d, weight %d:%d: precision.txt holds no magnitude (sign included) or fraction below 0",
+				i, l.ActMag, l.ActFrac, l.WgtMag, l.WgtFrac)
+		}
 	}
 	var b strings.Builder
 	b.WriteString(strings.Join(precisionLines[:], ", ") + "\n")
