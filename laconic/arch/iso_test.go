@@ -1,6 +1,7 @@
 package arch
 
 import (
+	"fmt"
 	"context"
 	"errors"
 	"strings"
@@ -127,4 +128,30 @@ func TestIsoPower(t *testing.T) {
 	if _, err := IsoPower(context.Background(), layers, cfgs, is, SweepOptions{Workers: 1}); err == nil || !errors.Is(err, ErrIso) {
 		t.Errorf("unreachable power: %v", err)
 	}
+}
+
+func ExampleIsoArea() {
+	cfgs, _ := ParsePresets("LAC-128,STR-2K")
+	is, _ := ParseIso("area:BASE-2K")
+	out, err := IsoArea(cfgs, is, nil, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range out {
+		fmt.Printf("%s: %d x %d x %d\n", c.Name, c.Columns, c.Rows, c.Lanes)
+	}
+	// Output:
+	// LAC-128 iso-area:BASE-2K: 3 x 8 x 16
+	// STR-2K iso-area:BASE-2K: 6 x 8 x 16
+}
+
+func ExampleParseIso() {
+	is, err := ParseIso("power:BASE-2K:rows")
+	fmt.Println(is, err)
+	_, err = ParseIso("volume:BASE-2K")
+	fmt.Println(err)
+	// Output:
+	// power:BASE-2K:rows <nil>
+	// arch: iso: kind "volume", want area or power (in "volume:BASE-2K")
 }
