@@ -1,9 +1,9 @@
 package arch
 
 import (
-	"fmt"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
