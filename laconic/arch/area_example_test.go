@@ -1,6 +1,7 @@
 package arch_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/laconiclab/toolkit/laconic/arch"
@@ -35,4 +36,28 @@ func ExampleAreaOf() {
 	// STR-2K / BASE-2K: total +2.3%, compute +159% (published +32%)
 	// TCLp (STR-2K geometry) / BASE-2K: total +2.8%, compute +193% (published +22%)
 	// LAC-128 / BASE-2K: total +6.3%, compute 5.33x
+}
+
+func ExampleAttribute() {
+	cfg, _ := arch.Preset(arch.PresetLac128)
+	steps, err := arch.Attribute(context.Background(), exampleNetwork(), cfg, arch.DefaultGapOptions())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range steps {
+		fmt.Println(s.Step)
+	}
+	// Output:
+	// Laconic potential (zero-term products free)
+	// precision profile (the codes' own width)
+	// zero-cost convention (zero product = 1 cycle)
+	// lanes and geometry (lane ratio / P^2)
+	// lane utilisation (ideal schedule, unlimited memory)
+	// tile synchronisation
+	// operand interfaces (wires)
+	// buffers and DRAM stalls
+	// simulated LAC-128
+	// finer synchronisation (lpe, queues of 2)
+	// iso-area instead of iso-wires (area:BASE-2K:auto)
 }
