@@ -111,7 +111,22 @@
 // cycles x SIPCycle or PIPCycle; buffer bits read and written x the SRAM
 // energy per bit of the buffer's capacity; DRAM bits x the DRAM energy per
 // bit. PE cycles count, for every PE, the cycles its synchronisation unit
-// computes; waiting is taken as clock-gated and free. Area is not modelled.
+// computes; waiting is taken as clock-gated and free.
+//
+// # Area, iso-area and iso-power
+//
+// AreaOf composes a configuration's area from package area's cited 45 nm
+// table: Columns x Rows PEs of the model's published structure, the input
+// queues of decoupled synchronisation and the buffers. Every Sweep row
+// carries area_mm2 (area_compute_mm2 + area_buffer_mm2), the images it
+// covers and the images per simulated batch, the clock (ClockGHz,
+// DefaultClockGHz 1 GHz [U]), inferences per second per mm2, energy per
+// inference and the energy-delay product. IsoArea and IsoPower resize
+// configurations (columns, rows, or columns then rows) to the compute
+// area or the average power of a target such as BASE-2K; the wire-count
+// presets stay as they are. Because idle PEs cost no energy, a large
+// design may be unable to draw a small one's power: IsoPower then
+// returns an error wrapping ErrIso.
 //
 // # Presets and their assumptions
 //

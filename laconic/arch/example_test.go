@@ -200,7 +200,7 @@ func ExampleTable() {
 	defer rec.Release()
 	fmt.Println(rec.NumRows(), rec.NumCols(), rec.Schema().Field(0).Name, rec.Schema().Field(25).Name)
 	// Output:
-	// 2 39 model cycles
+	// 2 49 model cycles
 }
 
 func ExampleConfigsJSON() {

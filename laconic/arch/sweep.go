@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"runtime"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/laconiclab/toolkit/laconic/arch/area"
 	"github.com/laconiclab/toolkit/laconic/arch/energy"
 	"github.com/laconiclab/toolkit/laconic/nn"
 	"github.com/laconiclab/toolkit/laconic/quant"
@@ -71,6 +73,29 @@ type Row struct {
 	WeightBufferBits    int64   `arrow:"weight_buffer_read_bits"`
 	ActBufferBits       int64   `arrow:"act_buffer_read_bits"`
 	DRAMBits            int64   `arrow:"dram_bits"`
+	// Images is the number of images (samples) the row covers, summed
+	// over batches; Batch the images per simulated batch (the samples of
+	// one simulated layer, the largest over batches).
+	Images int64 `arrow:"images"`
+	Batch  int   `arrow:"batch"`
+	// ClockGHz is the clock at which cycles become seconds
+	// (SweepOptions.ClockGHz).
+	ClockGHz float64 `arrow:"clock_ghz"`
+	// AreaMM2 is the configuration's area (AreaOf at the row's operand
+	// width): AreaComputeMM2 of PEs and input queues plus AreaBufferMM2
+	// of on-chip buffers; BaselineAreaMM2 the baseline's.
+	AreaMM2         float64 `arrow:"area_mm2"`
+	AreaComputeMM2  float64 `arrow:"area_compute_mm2"`
+	AreaBufferMM2   float64 `arrow:"area_buffer_mm2"`
+	BaselineAreaMM2 float64 `arrow:"baseline_area_mm2"`
+	// InferencesPerSecondPerMM2 = Images / (Cycles / clock) / AreaMM2;
+	// EnergyPerInferenceUJ = EnergyPJ / Images in microjoules;
+	// EDPUJMS = EnergyPerInferenceUJ x the time per inference (Cycles /
+	// Images / clock) in milliseconds. Rows of one layer give the values
+	// the layer alone would have.
+	InferencesPerSecondPerMM2 float64 `arrow:"inferences_per_s_per_mm2"`
+	EnergyPerInferenceUJ      float64 `arrow:"energy_per_inference_uj"`
+	EDPUJMS                   float64 `arrow:"edp_uj_ms"`
 }
 
 // SweepOptions tunes Sweep.
@@ -82,7 +107,19 @@ type SweepOptions struct {
 	// Baselines are configurations that a Config.Baseline may name besides
 	// the configurations being swept and the presets.
 	Baselines []Config
+	// Area is the primitive area table (nil = area.Default()) and
+	// Structure the composition assumptions (nil =
+	// area.DefaultStructure()) of the area columns (AreaOf).
+	Area      *area.Table
+	Structure *area.Structure
+	// ClockGHz turns cycles into seconds for the throughput and
+	// energy-delay columns (0 = DefaultClockGHz).
+	ClockGHz float64
 }
+
+// DefaultClockGHz is the clock the presets assume (their off-chip
+// bandwidth of 256 bits per cycle is 32 GB/s at 1 GHz) [U].
+const DefaultClockGHz = 1.0
 
 // resolveConfigs returns the configurations to simulate (the swept ones
 // followed by baselines not among them) and, for each swept one, the index
@@ -152,6 +189,14 @@ func Sweep(ctx context.Context, layers []LayerData, configs []Config, opt SweepO
 	if et == nil {
 		et = energy.Default()
 	}
+	clock := opt.ClockGHz
+	if clock == 0 {
+		clock = DefaultClockGHz
+	}
+	if math.IsNaN(clock) || math.IsInf(clock, 0) || clock < 0 {
+		return nil, fmt.Errorf("arch: SweepOptions.ClockGHz = %v, want a finite number > 0 (0 = %v)", opt.ClockGHz, DefaultClockGHz)
+	}
+	areas := newAreaCache(opt.Area, opt.Structure)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -216,7 +261,11 @@ feed:
 			b := results[base[ci]*len(layers)+li]
 			e := EnergyOf(cfg, r, et)
 			be := EnergyOf(bcfg, b, et)
-			rows = append(rows, makeRow(ld.Model, cfg, bcfg.Name, r, b, e, be))
+			row := makeRow(ld.Model, cfg, bcfg.Name, r, b, e, be)
+			if err := row.setArea(areas, cfg, bcfg, r, b, int64(ld.Layer.N), clock); err != nil {
+				return nil, err
+			}
+			rows = append(rows, row)
 		}
 	}
 	return rows, nil
@@ -243,6 +292,7 @@ func makeRow(model string, cfg Config, baseline string, r, b LayerResult, e, be 
 }
 
 func (r *Row) ratios() {
+	r.derived()
 	r.Speedup, r.EnergyEfficiency = 0, 0
 	if r.Cycles > 0 {
 		r.Speedup = float64(r.BaselineCycles) / float64(r.Cycles)
@@ -276,6 +326,7 @@ func Totals(rows []Row) []Row {
 		}
 		t := &out[i]
 		t.Bits = max(t.Bits, r.Bits)
+		t.Images, t.Batch = max(t.Images, r.Images), max(t.Batch, r.Batch)
 		t.MACs += r.MACs
 		t.Steps += r.Steps
 		t.ComputeCycles += r.ComputeCycles
@@ -427,6 +478,8 @@ func AddRows(dst, src []Row) error {
 		d.ActBufferBits += s.ActBufferBits
 		d.DRAMBits += s.DRAMBits
 		d.Bits = max(d.Bits, s.Bits)
+		d.Images += s.Images
+		d.Batch = max(d.Batch, s.Batch)
 		d.ratios()
 	}
 	return nil

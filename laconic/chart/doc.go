@@ -18,6 +18,10 @@
 //     speedup versus weight-interface wires, one line per network.
 //   - TermHistogram(Histogram): bars per term count, one series per
 //     encoding or tensor, optionally as percentages.
+//   - WaterfallChart(Waterfall): a multiplicative waterfall on a
+//     logarithmic axis, labelled steps each multiplying the running value
+//     by a factor (drawn as candlesticks), with total bars; the account of
+//     the gap between a potential and a simulated speedup.
 //
 // The package knows nothing of models: the adapters GroupedFromRecord,
 // XYFromRecord, PanelsFromRecord and HistogramFromRecord (and Pivot, which

@@ -595,3 +595,16 @@ func ExampleNotebookBundle() {
 	// text/html true
 	// map[height:200 width:300]
 }
+
+func ExampleWaterfallChart() {
+	c, err := chart.WaterfallChart(chart.Waterfall{
+		Title: "From potential to simulated speedup", StartLabel: "potential", Start: 17.6, RefLine: 2.3,
+		Steps: []chart.Step{{Label: "zero cost", Factor: 0.8}, {Label: "lanes", Factor: 1.0 / 16}, {Label: "simulated", Total: true}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.ID())
+	// Output: chart_from_potential_to_simulated_speedup
+}

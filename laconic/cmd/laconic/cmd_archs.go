@@ -44,6 +44,10 @@ type archRow struct {
 	OffChipBitsPerCycle int    `arrow:"offchip_bits_per_cycle"`
 	Baseline            string `arrow:"baseline"`
 	Description         string `arrow:"description"`
+	// Area at 16-bit operands with the default area table (arch.AreaOf).
+	AreaMM2        float64 `arrow:"area_mm2"`
+	AreaComputeMM2 float64 `arrow:"area_compute_mm2"`
+	AreaBufferMM2  float64 `arrow:"area_buffer_mm2"`
 }
 
 func archRows() []archRow {
@@ -52,7 +56,11 @@ func archRows() []archRow {
 		m := c.Memory
 		out = append(out, archRow{c.Name, string(c.Model), c.Columns, c.Rows, c.Lanes, string(c.Sync), c.QueueDepth,
 			string(c.Encoding), c.ZeroCost, string(c.Precision), c.FoldFirstLayer, m.WeightWires, m.ActWires,
-			m.WeightBufferBytes, m.ActBufferBytes, m.OffChipBitsPerCycle, c.Baseline, c.Description})
+			m.WeightBufferBytes, m.ActBufferBytes, m.OffChipBitsPerCycle, c.Baseline, c.Description, 0, 0, 0})
+		if a, err := arch.AreaOf(c, 16, nil, nil); err == nil {
+			r := &out[len(out)-1]
+			r.AreaMM2, r.AreaComputeMM2, r.AreaBufferMM2 = arch.MM2(a.TotalUM2), arch.MM2(a.ComputeUM2), arch.MM2(a.BufferUM2)
+		}
 	}
 	return out
 }
@@ -110,7 +118,7 @@ func runArchs(args []string, stdout, stderr io.Writer) int {
 		}
 	default:
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tMODEL\tCOLSxROWSxLANES\tSYNC\tENCODING\tZERO\tFOLD\tW-WIRES\tA-WIRES\tW-BUF\tA-BUF\tOFFCHIP\tBASELINE\tDESCRIPTION")
+		fmt.Fprintln(tw, "NAME\tMODEL\tCOLSxROWSxLANES\tSYNC\tENCODING\tZERO\tFOLD\tW-WIRES\tA-WIRES\tW-BUF\tA-BUF\tOFFCHIP\tBASELINE\tAREA-MM2(COMPUTE+BUF,16b)\tDESCRIPTION")
 		for _, r := range archRows() {
 			enc := r.Encoding
 			if r.Precision != "" {
@@ -123,9 +131,10 @@ func runArchs(args []string, stdout, stderr io.Writer) int {
 			if r.QueueDepth > 0 {
 				sync += "/q" + strconv.Itoa(r.QueueDepth)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%dx%dx%d\t%s\t%s\t%d\t%v\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Model, r.Columns, r.Rows, r.Lanes,
+			fmt.Fprintf(tw, "%s\t%s\t%dx%dx%d\t%s\t%s\t%d\t%v\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Model, r.Columns, r.Rows, r.Lanes,
 				sync, enc, r.ZeroCost, r.FoldFirstLayer, unlimited(int64(r.WeightWires)), unlimited(int64(r.ActWires)), bytesOr(r.WeightBufferBytes),
-				bytesOr(r.ActBufferBytes), unlimited(int64(r.OffChipBitsPerCycle)), r.Baseline, r.Description)
+				bytesOr(r.ActBufferBytes), unlimited(int64(r.OffChipBitsPerCycle)), r.Baseline,
+				fmt.Sprintf("%.3f (%.3f+%.3f)", r.AreaMM2, r.AreaComputeMM2, r.AreaBufferMM2), r.Description)
 		}
 		tw.Flush()
 	}

@@ -69,6 +69,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "", "output format: csv, parquet or arrow (default from --out's extension, else csv)")
 	out := fs.String("out", "", "output file; - for standard output (default: CSV on standard output)")
 	progress := fs.Bool("progress", false, "show a progress bar even when standard error is not a terminal")
+	iso := fs.String("iso", "", "resize every --arch configuration to the compute area of a target: area:TARGET[:columns|rows|auto], e.g. area:BASE-2K")
 	fs.Usage = simulateUsage(fs, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -115,6 +116,18 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "laconic simulate: note: --set changes the --arch configurations only; %s is compared with the preset %s as it is (add %s to --arch to change it too)\n", c.Name, c.Baseline, c.Baseline)
 				listed[c.Baseline] = true
 			}
+		}
+	}
+	if *iso != "" {
+		is, err := arch.ParseIso(*iso)
+		if err == nil && is.Kind != arch.IsoAreaKind {
+			err = fmt.Errorf("%s: the command line sizes for area only (use arch.IsoPower for power)", *iso)
+		}
+		if err == nil {
+			cfgs, err = arch.IsoArea(cfgs, is, nil, nil)
+		}
+		if err != nil {
+			return usageErr("--iso: %v", err)
 		}
 	}
 	opts := laconic.SimulateOptions{Quant: *quantName, Batch: *batch, Workers: *workers}
