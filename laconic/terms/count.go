@@ -124,8 +124,21 @@ func dnnsimWidth(f Format) int {
 	return f.Bits + 1
 }
 
+// dnnsimMagnitude is the magnitude DNNsim's counter sees: for signed
+// formats the sign position (bit Bits-1) of |v| is masked off, as DNNsim
+// b557f66 does before counting (github.com/isakedo/DNNsim, commit b557f66,
+// cnpy/src/Array.cpp, powers_of_two_representation). Only the most negative
+// code, whose magnitude 2^(Bits-1) is that single bit, is affected: it has
+// no terms.
+func dnnsimMagnitude(m uint32, f Format) uint32 {
+	if f.Signed {
+		return m &^ (1 << uint(f.Bits-1))
+	}
+	return m
+}
+
 func countDNNsim(m uint32, f Format) int {
-	out, _ := dnnsimOut(m, dnnsimWidth(f))
+	out, _ := dnnsimOut(dnnsimMagnitude(m, f), dnnsimWidth(f))
 	return bits.OnesCount64(out)
 }
 
@@ -166,7 +179,8 @@ func count(e Encoding, v int32, f Format) (int, error) {
 }
 
 // Decompose returns the terms of code v in format f under encoding e, in
-// increasing order of exponent. The terms always add up to v:
+// increasing order of exponent. The terms add up to v (the one exception is
+// DNNsim's most negative signed code, below):
 //
 //   - Binary: one +2^i per set bit i of |v|.
 //   - CSD: the non-zero digits of the non-adjacent form of |v|.
@@ -177,7 +191,9 @@ func count(e Encoding, v int32, f Format) (int, error) {
 //     package documentation), with sign + outside a run and for the term
 //     that opens a run, and - for the terms set inside a run. This sign
 //     rule reconstructs every value, so DNNsim is a true decomposition and
-//     not only a count.
+//     not only a count, except for the most negative signed code (-32768,
+//     -128): DNNsim masks the sign position of the magnitude, so that code
+//     has no terms.
 //
 // Binary, CSD and DNNsim decompose the magnitude; for a negative signed v
 // every term's sign is flipped. len(Decompose(...)) always equals Count.
@@ -196,7 +212,7 @@ func Decompose(e Encoding, v int32, f Format) ([]Term, error) {
 	case CSD:
 		pos, neg = naf(m)
 	case DNNsim:
-		out, n := dnnsimOut(m, dnnsimWidth(f))
+		out, n := dnnsimOut(dnnsimMagnitude(m, f), dnnsimWidth(f))
 		pos, neg = out&^n, n
 	case Booth4:
 		var ts []Term

@@ -49,6 +49,13 @@
 // returns these signed terms and the tests check that they add up to every
 // value of every format.
 //
+// DNNsim masks the sign position of the magnitude before counting
+// (github.com/isakedo/DNNsim, commit b557f66), so under the DNNsim encoding
+// the most negative signed code (-32768 in 16 bits, -128 in 8 bits), whose
+// magnitude is exactly that bit, has 0 terms: it is the one value whose
+// terms do not add up to it. DNNsim's own fixed-point rule clamps values to
+// +-(2^15 - 1), so its traces never hold that code.
+//
 // For Binary, CSD and DNNsim a negative signed code decomposes its
 // magnitude and every term carries the negative sign.
 //

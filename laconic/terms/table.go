@@ -157,8 +157,9 @@ type Stats struct {
 	Format   Format   `json:"format"`
 	// N is the number of values.
 	N int64 `json:"n"`
-	// Zeros is the number of values equal to 0 (the only values with no
-	// terms under every encoding, so Zeros == Hist[0]).
+	// Zeros is the number of values equal to 0. They have no terms under
+	// every encoding, so Zeros == Hist[0] except under DNNsim, where the
+	// most negative signed code has no terms either.
 	Zeros int64 `json:"zeros"`
 	// Terms is the total number of terms under Encoding.
 	Terms int64 `json:"terms"`
@@ -236,14 +237,14 @@ func ratio(a, b int64) float64 {
 
 // finish fills a Stats from a histogram of lookup results; h[k] for k with
 // the invalid bit set must be zero (checked by the callers).
-func (t *Table) finish(h *[256]int64, n, ones int64) Stats {
+func (t *Table) finish(h *[256]int64, n, ones, zeros int64) Stats {
 	s := NewStats(t.Encoding, t.Format)
 	s.N, s.OneBits = n, ones
 	for k := 0; k <= MaxTerms; k++ {
 		s.Hist[k] = h[k]
 		s.Terms += int64(k) * h[k]
 	}
-	s.Zeros = s.Hist[0]
+	s.Zeros = zeros
 	return s
 }
 
@@ -260,7 +261,7 @@ func hasInvalid(h *[256]int64) bool {
 // first code outside the table's format.
 func (t *Table) StatsInt16(src []int16) (Stats, error) {
 	var h [256]int64
-	var ones int64
+	var ones, zeros int64
 	lut := t.lut16
 	for _, v := range src {
 		h[lut[uint16(v)]]++
@@ -269,18 +270,19 @@ func (t *Table) StatsInt16(src []int16) (Stats, error) {
 			m = -m
 		}
 		ones += int64(bits.OnesCount32(uint32(m)))
+		zeros += int64((uint32(m) - 1) >> 31) // m <= 32768: 1 only for m == 0
 	}
 	if hasInvalid(&h) {
 		return Stats{}, t.firstInvalid16(src)
 	}
-	return t.finish(&h, int64(len(src)), ones), nil
+	return t.finish(&h, int64(len(src)), ones, zeros), nil
 }
 
 // StatsInt32 summarises the codes of src. It returns an error naming the
 // first code outside the table's format.
 func (t *Table) StatsInt32(src []int32) (Stats, error) {
 	var h [256]int64
-	var ones int64
+	var ones, zeros int64
 	lo := t.Format.Min()
 	n := uint32(len(t.counts))
 	for i, v := range src {
@@ -290,18 +292,20 @@ func (t *Table) StatsInt32(src []int32) (Stats, error) {
 		}
 		h[t.counts[k]]++
 		ones += int64(bits.OnesCount32(magnitude(v, t.Format)))
+		zeros += int64((uint32(v|-v) >> 31) ^ 1)
 	}
-	return t.finish(&h, int64(len(src)), ones), nil
+	return t.finish(&h, int64(len(src)), ones, zeros), nil
 }
 
 // StatsUint8 summarises the unsigned codes of src. It returns an error
 // naming the first code outside the table's format.
 func (t *Table) StatsUint8(src []uint8) (Stats, error) {
 	var h [256]int64
-	var ones int64
+	var ones, zeros int64
 	for _, v := range src {
 		h[t.lut8[v]]++
 		ones += int64(bits.OnesCount8(v))
+		zeros += int64((uint32(v) - 1) >> 31)
 	}
 	if hasInvalid(&h) {
 		for i, v := range src {
@@ -310,5 +314,5 @@ func (t *Table) StatsUint8(src []uint8) (Stats, error) {
 			}
 		}
 	}
-	return t.finish(&h, int64(len(src)), ones), nil
+	return t.finish(&h, int64(len(src)), ones, zeros), nil
 }

@@ -215,7 +215,7 @@ func checkValue(t *testing.T, v int32, f Format) {
 		if len(ts) != c {
 			t.Errorf("%s %d %s: %d terms, Count = %d", e, v, f, len(ts), c)
 		}
-		if s := Sum(ts); s != int64(v) {
+		if s := Sum(ts); s != int64(v) && !(e == DNNsim && f.Signed && v == f.Min()) {
 			t.Errorf("%s %d %s: terms %v sum to %d", e, v, f, ts, s)
 		}
 		for i := 1; i < len(ts); i++ {
@@ -273,10 +273,14 @@ func checkValue(t *testing.T, v int32, f Format) {
 	for _, x := range ts {
 		exps = append(exps, x.Exp)
 	}
-	if want := slowDNNsim(m, widthOf(f)); fmt.Sprint(exps) != fmt.Sprint(want) {
+	dm := m
+	if f.Signed && v == f.Min() { // DNNsim masks the sign position
+		dm = 0
+	}
+	if want := slowDNNsim(dm, widthOf(f)); fmt.Sprint(exps) != fmt.Sprint(want) {
 		t.Errorf("dnnsim %d %s: positions %v, literal description %v", v, f, exps, want)
 	}
-	if counts[DNNsim] > counts[Binary] || counts[DNNsim] < counts[CSD] {
+	if counts[DNNsim] > counts[Binary] || (counts[DNNsim] < counts[CSD] && dm == m) {
 		t.Errorf("dnnsim %d %s = %d, outside [csd %d, binary %d]", v, f, counts[DNNsim], counts[CSD], counts[Binary])
 	}
 }
@@ -400,6 +404,38 @@ func TestTermString(t *testing.T) {
 	for _, tc := range tests {
 		if tc.t.String() != tc.s || tc.t.Value() != tc.want {
 			t.Errorf("%#v: %s %d, want %s %d", tc.t, tc.t, tc.t.Value(), tc.s, tc.want)
+		}
+	}
+}
+
+// TestDNNsimMostNegative checks that the DNNsim encoding gives the most
+// negative signed code no terms (DNNsim masks the sign position of the
+// magnitude) while every other encoding still decomposes it, and that its
+// neighbours are untouched.
+func TestDNNsimMostNegative(t *testing.T) {
+	for _, tc := range []struct {
+		f    Format
+		v    int32
+		want map[Encoding]int
+	}{
+		{Format{16, true}, -32768, map[Encoding]int{DNNsim: 0, Binary: 1, CSD: 1, Booth4: 1}},
+		{Format{8, true}, -128, map[Encoding]int{DNNsim: 0, Binary: 1, CSD: 1, Booth4: 1}},
+		{Format{16, true}, -32767, map[Encoding]int{DNNsim: 2, Binary: 15, CSD: 2}},
+		{Format{16, false}, 32768, map[Encoding]int{DNNsim: 1, Binary: 1, CSD: 1}},
+		{Format{8, false}, 128, map[Encoding]int{DNNsim: 1, Binary: 1, CSD: 1}},
+	} {
+		for e, want := range tc.want {
+			got, err := Count(e, tc.v, tc.f)
+			if err != nil || got != want {
+				t.Errorf("Count(%s, %d, %s) = %d, %v; want %d", e, tc.v, tc.f, got, err, want)
+			}
+			tab, err := NewTable(e, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tab.Count(tc.v); got != want {
+				t.Errorf("table %s %s: Count(%d) = %d, want %d", e, tc.f, tc.v, got, want)
+			}
 		}
 	}
 }

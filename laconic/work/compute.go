@@ -264,8 +264,9 @@ func weightPass(ctx context.Context, l Layer, g geom, group int, wlut []uint8, p
 							return
 						}
 						p.hist[idx]++
-						gt[i] += int32(wlut[idx])
-						gnz[i] += nonZero(v)
+						c := int32(wlut[idx])
+						gt[i] += c
+						gnz[i] += nonZero(c) // an operand is zero when it has no terms
 					}
 					for ch0 := 0; ch0 < g.Cg; ch0 += group {
 						clear(or)
@@ -435,8 +436,9 @@ func (e *engine) wholeSums(p *partial, c int) {
 				return
 			}
 			p.ahist[idx]++
-			t += int64(e.alut[idx])
-			nz += int64(nonZero(v))
+			c := int32(e.alut[idx])
+			t += int64(c)
+			nz += int64(nonZero(c))
 			q := prow[i]
 			pg += int64(q)
 			pgnz += int64(nonZero(int32(q)))
@@ -474,8 +476,9 @@ func (e *engine) planes(p *partial, c int) {
 						return
 					}
 					p.ahist[idx]++
-					tr[x] += int32(e.alut[idx])
-					nzr[x] += nonZero(v)
+					c := int32(e.alut[idx])
+					tr[x] += c
+					nzr[x] += nonZero(c)
 					q := prow[x]
 					pgr[x] += int32(q)
 					pgnzr[x] += nonZero(int32(q))

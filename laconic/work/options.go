@@ -75,28 +75,68 @@ func schemeList() string {
 	return strings.Join(names, ", ")
 }
 
+// ZeroUnit is the unit in which Options.ZeroCost charges a product.
+type ZeroUnit string
+
+// Zero units.
+const (
+	// ZeroStep (the default; "" means the same): a product that a scheme
+	// does not skip by design but whose serial work would be 0 costs one
+	// step of that scheme's serial unit; products a scheme skips by design
+	// (zero operands in A, W, W+A, zero weights in W+Ap, W+Ae) cost 0.
+	ZeroStep ZeroUnit = "step"
+	// ZeroBit is DNNsim's convention (github.com/isakedo/DNNsim, commit
+	// b557f66, its ZERO_COUNT option in core/src/*.cpp): every product,
+	// skipped ones included, costs at least one single-bit product, that is
+	// max(1, c) with c the scheme's cost at ZeroCost 0. A zero activation
+	// costs 1 in Ae and W+Ae (not P), a zero weight costs 1 in W, W+A, W+Ap
+	// and W+Ae, a product with a zero operand costs 1 in A and W+A.
+	ZeroBit ZeroUnit = "bit"
+)
+
 // Options configures the potential-work computation.
 //
 // ZeroCost selects the cost of a product that would otherwise cost nothing
-// because an operand has zero terms or zero precision:
+// because an operand is zero, has zero terms or zero precision:
 //
 //   - 0 (the papers' potential): such a product costs 0.
-//   - 1 (DNNsim's ZERO_COUNT convention): every product a scheme does not
-//     skip by design costs at least one step of that scheme's serial unit.
-//     It changes We+Ae (max(1, ta*tw)) and Wp+Ap (max(1, pa*pw)), in units
-//     of one term pair; and Ap, Ap-dyn, Ae, We, W+Ap, W+Ae (max(1, x)*P with
-//     x = pa, pg, ta, tw, pa, ta), in units of one P-bit step. Base, A, W and
-//     W+A are unaffected (their skips are the scheme's purpose), and so is
-//     BitFusion (a brick is never narrower than BrickBits). The zero-weight
-//     skip of W+Ap and W+Ae still costs 0.
+//   - 1 with ZeroUnit "step": every product a scheme does not skip by
+//     design costs at least one step of that scheme's serial unit. It
+//     changes We+Ae (max(1, ta*tw)) and Wp+Ap (max(1, pa*pw)), in units of
+//     one term pair; and Ap, Ap-dyn, Ae, We, W+Ap, W+Ae (max(1, x)*P with
+//     x = pa, pg, ta, tw, pa, ta), in units of one P-bit step. Base, A, W
+//     and W+A are unaffected (their skips are the scheme's purpose), and so
+//     is BitFusion (a brick is never narrower than BrickBits). The
+//     zero-weight skip of W+Ap and W+Ae still costs 0.
+//   - 1 with ZeroUnit "bit" (DNNsim's ZERO_COUNT convention, DNNsimPreset):
+//     every product of every scheme costs max(1, c), c its cost at ZeroCost
+//     0, in single-bit products: Ae = P*ta or 1, W+Ae = P*ta or 1 (a zero
+//     weight or activation), W+Ap = P*pa or 1 (a zero weight), W+A = P*P
+//     or 1, A and W likewise; We+Ae, Wp+Ap and BitFusion as with "step".
+//
+// An operand is zero when it has no terms under Encoding: its code is 0,
+// or, under the dnnsim encoding only, it is the most negative signed code
+// (DNNsim masks the sign position of the magnitude, so that code has no
+// terms; DNNsim's own fixed point never produces it).
 //
 // With ZeroCost 1 and P = 16 no scheme can exceed a 256x potential speedup
 // (PAPER section 2: the >500x of the arXiv abstract needs ZeroCost 0).
+//
+// Where DNNsim b557f66's potentials differ from these by more than the
+// zero convention, they are DNNsim's defects or definitions and are not
+// reproduced: its SCNN (W+A), BitTacticalP (W+Ap) and Loom (Wp+Ap)
+// potentials hold a product's cost in 8 bits, so 16*16 = 256 becomes 0
+// and 16-bit W+A work counts only the zero products; its DynamicStripes
+// potential uses the layer's profiled precision, i.e. it is Ap, not
+// Ap-dyn.
 type Options struct {
 	// Encoding counts the terms ta and tw (binary, csd, booth4, dnnsim).
 	Encoding terms.Encoding `json:"encoding"`
 	// ZeroCost is the cost of a product with zero terms: 0 or 1 (see above).
 	ZeroCost int `json:"zero_cost"`
+	// ZeroUnit is the unit of ZeroCost 1: "step" (default, "" is the same)
+	// or "bit" (DNNsim); it plays no part when ZeroCost is 0.
+	ZeroUnit ZeroUnit `json:"zero_unit,omitempty"`
 	// Bits is the baseline width P: a bit-parallel product costs P*P. It must
 	// be at least the width of the codes (8 or 16); 16 and 8 are the papers'
 	// baselines.
@@ -126,9 +166,14 @@ func DefaultOptions() Options {
 }
 
 // DNNsimPreset returns the conventions of DNNsim, the simulator of the
-// Laconic authors, so that results can be compared with it: its own term
-// heuristic (encoding dnnsim), a product with zero terms costs 1 (its
-// ZERO_COUNT option), a 16-bit baseline. The operands are meant to be 16-bit
+// Laconic authors (github.com/isakedo/DNNsim, commit b557f66), so that
+// results can be compared with it: its own term heuristic (encoding
+// dnnsim), every product costs at least one single-bit product (its
+// ZERO_COUNT option: ZeroCost 1, ZeroUnit "bit"), a 16-bit baseline. Ae,
+// W+Ae, W+Ap, We+Ae, Wp+Ap, Ap and BitFusion then equal DNNsim's
+// BitPragmatic, BitTacticalE, BitTacticalP, Laconic, Loom, Stripes and
+// BitFusion potentials, and W+A its SCNN potential wherever DNNsim's 8-bit
+// product does not wrap (see Options). The operands are meant to be 16-bit
 // fixed point quantized with DNNsim's rule (x*2^frac clamped to
 // +-(2^(mag+frac)-1), rounded to nearest) using each layer's precisions from
 // precision.txt, or activations 13:2 and weights 0:15 (magnitude without
@@ -138,7 +183,9 @@ func DNNsimPreset() Options {
 	o := DefaultOptions()
 	o.Encoding = terms.DNNsim
 	o.ZeroCost = 1
+	o.ZeroUnit = ZeroBit
 	o.Bits = 16
+	o.BrickBits = 1 // DNNsim rounds a precision p to 2^ceil(log2 p): 1 stays 1
 	return o
 }
 
@@ -149,6 +196,12 @@ func (o Options) Validate() error {
 	}
 	if o.ZeroCost != 0 && o.ZeroCost != 1 {
 		return fmt.Errorf("work: options.zero_cost = %d, want 0 (papers' potential) or 1 (DNNsim)", o.ZeroCost)
+	}
+	switch o.ZeroUnit {
+	case "", ZeroStep:
+	case ZeroBit:
+	default:
+		return fmt.Errorf("work: options.zero_unit = %q, want step (default) or bit (DNNsim)", o.ZeroUnit)
 	}
 	if o.Bits < 1 || o.Bits > 32 {
 		return fmt.Errorf("work: options.bits = %d, want a baseline width in 1..32 (normally 16 or 8)", o.Bits)

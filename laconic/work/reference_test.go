@@ -27,11 +27,20 @@ func refPrec(v int32, f terms.Format) int64 {
 	return min(p, int64(f.Bits))
 }
 
-// refCost is the scheme table of the package doc, product by product.
-func refCost(s Scheme, a, w int32, ta, tw, pa, pw, pg int64, o Options) int64 {
+// refCost is the scheme table of the package doc, product by product. An
+// operand is zero when it has no terms (ta or tw is 0).
+func refCost(s Scheme, ta, tw, pa, pw, pg int64, o Options) int64 {
+	c := refCost0(s, ta, tw, pa, pw, pg, o)
+	if o.ZeroCost == 1 && o.ZeroUnit == ZeroBit {
+		return max(1, c) // DNNsim: every product costs at least one single-bit product
+	}
+	return c
+}
+
+func refCost0(s Scheme, ta, tw, pa, pw, pg int64, o Options) int64 {
 	P := int64(o.Bits)
 	z := func(x int64) int64 { // the zero-cost convention: max(1, x) when ZeroCost is 1
-		if o.ZeroCost == 1 && x == 0 {
+		if o.ZeroCost == 1 && o.ZeroUnit != ZeroBit && x == 0 {
 			return 1
 		}
 		return x
@@ -43,21 +52,22 @@ func refCost(s Scheme, a, w int32, ta, tw, pa, pw, pg int64, o Options) int64 {
 		}
 		return b
 	}
+	aZero, wZero := ta == 0, tw == 0
 	switch s {
 	case Base:
 		return P * P
 	case A:
-		if a == 0 {
+		if aZero {
 			return 0
 		}
 		return P * P
 	case W:
-		if w == 0 {
+		if wZero {
 			return 0
 		}
 		return P * P
 	case WA:
-		if a == 0 || w == 0 {
+		if aZero || wZero {
 			return 0
 		}
 		return P * P
@@ -70,12 +80,12 @@ func refCost(s Scheme, a, w int32, ta, tw, pa, pw, pg int64, o Options) int64 {
 	case We:
 		return P * z(tw)
 	case WAp:
-		if w == 0 {
+		if wZero {
 			return 0
 		}
 		return z(pa) * P
 	case WAe:
-		if w == 0 {
+		if wZero {
 			return 0
 		}
 		return z(ta) * P
@@ -155,7 +165,7 @@ func reference(l Layer, o Options) refResult {
 								res.macs++
 								res.termPairs += max(1, ta*tw)
 								for i, sc := range allSchemes {
-									res.work[i] += refCost(sc, a, w, ta, tw, res.pa, res.pw, pg, o)
+									res.work[i] += refCost(sc, ta, tw, res.pa, res.pw, pg, o)
 								}
 							}
 						}
@@ -232,15 +242,13 @@ type codeGen struct {
 func randCodes(rng *rand.Rand, n int, g codeGen) []int32 {
 	out := make([]int32, n)
 	lo, hi := g.f.Min(), g.f.Max()
-	if g.f.Signed {
-		lo++ // fixed-point quantization clamps to +-(2^(B-1)-1)
-	}
+	extremes := []int32{lo, hi, 1, -1, 7, 14043, 219, lo + 1}
 	for i := range out {
 		switch u := rng.Float64(); {
 		case u < g.zeroFrac:
 			out[i] = 0
 		case u < g.zeroFrac+0.05:
-			out[i] = []int32{lo, hi, 1, -1, 7, 14043, 219}[rng.IntN(7)]
+			out[i] = extremes[rng.IntN(len(extremes))]
 		case u < g.zeroFrac+0.5:
 			out[i] = rng.Int32N(64) - 32
 		default:
@@ -315,6 +323,9 @@ func TestComputeMatchesReference(t *testing.T) {
 		o := DefaultOptions()
 		o.Encoding = terms.Encodings()[rng.IntN(4)]
 		o.ZeroCost = rng.IntN(2)
+		if o.ZeroCost == 1 {
+			o.ZeroUnit = []ZeroUnit{"", ZeroStep, ZeroBit}[rng.IntN(3)]
+		}
 		o.Bits = 16 + rng.IntN(2)*4
 		o.Group = []int{1, 3, 16}[rng.IntN(3)]
 		o.BrickBits = []int{1, 2, 4}[rng.IntN(3)]
@@ -336,7 +347,7 @@ func TestComputeMatchesReference(t *testing.T) {
 		}
 		for i, s := range allSchemes {
 			if w := got.Work(s); w != want.work[i] {
-				t.Errorf("trial %d (%s, zero cost %d, P %d, group %d): %s work %d, reference %d", trial, desc(), o.ZeroCost, o.Bits, o.Group, s, w, want.work[i])
+				t.Errorf("trial %d (%s, zero cost %d %q, P %d, group %d): %s work %d, reference %d", trial, desc(), o.ZeroCost, o.ZeroUnit, o.Bits, o.Group, s, w, want.work[i])
 			}
 		}
 		if got.TermPairWork() != want.termPairs {

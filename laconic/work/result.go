@@ -9,7 +9,8 @@ import (
 
 // Sums holds, for one layer, the sums over all its multiplies (padded
 // positions included) from which every scheme's work follows exactly. With
-// nz(x) = [x != 0], t the term count under Options.Encoding and pg the
+// nz(x) = [x != 0] (an operand is zero when it has no terms: see Options),
+// t the term count under Options.Encoding and pg the
 // dynamic precision of the activation's group:
 type Sums struct {
 	MACs          int64 `json:"macs"`             // sum of 1
@@ -71,6 +72,9 @@ func (r LayerResult) Work(s Scheme) int64 {
 	P := int64(o.Bits)
 	zc := o.ZeroCost == 1
 	pa, pw := int64(r.ActPrecision), int64(r.WgtPrecision)
+	if zc && o.ZeroUnit == ZeroBit {
+		return r.bitWork(s)
+	}
 	atLeast1 := func(x int64) int64 {
 		if zc && x < 1 {
 			return 1
@@ -119,6 +123,43 @@ func (r LayerResult) Work(s Scheme) int64 {
 		return atLeast1(pa*pw) * m.MACs
 	case BitFusion:
 		return brick(pa, o.BrickBits) * brick(pw, o.BrickBits) * m.MACs
+	}
+	panic(fmt.Sprintf("work: unknown scheme %q", s))
+}
+
+// bitWork is Work under ZeroUnit "bit": every product costs max(1, c).
+func (r LayerResult) bitWork(s Scheme) int64 {
+	o, m := r.Options, r.Sums
+	P := int64(o.Bits)
+	pa, pw := int64(r.ActPrecision), int64(r.WgtPrecision)
+	zeroA, zeroW, zeroAW := m.MACs-m.ActNonZero, m.MACs-m.WgtNonZero, m.MACs-m.BothNonZero
+	switch s {
+	case Base:
+		return P * P * m.MACs
+	case A:
+		return P*P*m.ActNonZero + zeroA
+	case W:
+		return P*P*m.WgtNonZero + zeroW
+	case WA:
+		return P*P*m.BothNonZero + zeroAW
+	case Ap:
+		return max(1, pa*P) * m.MACs
+	case ApDyn: // max(1, pg*P) = pg*P + [pg == 0]
+		return P*m.GroupPrec + m.GroupPrecZero
+	case Ae:
+		return P*m.ActTerms + zeroA
+	case We:
+		return P*m.WgtTerms + zeroW
+	case WAp: // [w != 0]*max(1, pa*P) + [w == 0]
+		return max(1, pa*P)*m.WgtNonZero + zeroW
+	case WAe: // P*ta where both are non-zero, else 1
+		return P*m.ActTermsWgtNZ + zeroAW
+	case WeAe:
+		return m.TermPairs + zeroAW
+	case WpAp:
+		return max(1, pa*pw) * m.MACs
+	case BitFusion:
+		return max(1, brick(pa, o.BrickBits)*brick(pw, o.BrickBits)) * m.MACs
 	}
 	panic(fmt.Sprintf("work: unknown scheme %q", s))
 }

@@ -32,7 +32,7 @@ func TestTermsCSV(t *testing.T) {
 		{[]string{"terms", "--encoding", "csd", "--bits", "8"}, 256, "-128,1", "127,2", map[int32]int{7: 2, -7: 2, 0: 0, 85: 4}},
 		{[]string{"terms", "--encoding", "binary", "--bits", "8", "--unsigned"}, 256, "0,0", "255,8", map[int32]int{7: 3, 128: 1}},
 		{[]string{"terms", "--encoding=booth4", "--bits=16"}, 65536, "-32768,1", "32767,2", nil},
-		{[]string{"terms", "--encoding", "dnnsim", "--bits", "16"}, 65536, "-32768,1", "32767,2", map[int32]int{14043: 10, 27: 4, 219: 6, 1000: 3, -219: 6}},
+		{[]string{"terms", "--encoding", "dnnsim", "--bits", "16"}, 65536, "-32768,0", "32767,2", map[int32]int{14043: 10, 27: 4, 219: 6, 1000: 3, -219: 6}},
 		{[]string{"terms", "--bits", "16", "--unsigned", "--encoding", "csd"}, 65536, "0,0", "65535,2", map[int32]int{0xAAAB: 9, 0xFFFF: 2}},
 	}
 	for _, tc := range tests {
