@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -23,15 +22,7 @@ const RsvgEnv = "LACONIC_RSVG_CONVERT"
 var ErrNoRsvg = errors.New("rsvg-convert not found")
 
 func rsvgPath() (string, error) {
-	name := "rsvg-convert"
-	if env := os.Getenv(RsvgEnv); env != "" {
-		name = env
-	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		return "", fmt.Errorf("chart: %w (%v): PNG and PDF export convert the SVG with librsvg; install it (Debian: apt-get install librsvg2-bin, or make setup-charts) or set %s", ErrNoRsvg, err, RsvgEnv)
-	}
-	return p, nil
+	return lookTool("rsvg-convert", RsvgEnv, ErrNoRsvg, "PNG and PDF export convert the SVG with librsvg; install it (Debian: apt-get install librsvg2-bin, or make setup-charts)")
 }
 
 // ConvertSVG converts an SVG document to "png" or "pdf" with rsvg-convert

@@ -28,16 +28,22 @@ var SVGTimeout = 2 * time.Minute
 //go:embed render.js
 var renderJS string
 
-func nodePath() (string, error) {
-	name := "node"
-	if env := os.Getenv(NodeEnv); env != "" {
-		name = env
+// lookTool finds an external tool: the executable the environment
+// variable env names, else name on PATH; a failure wraps sentinel with why
+// the tool is needed and how to install it.
+func lookTool(name, env string, sentinel error, why string) (string, error) {
+	if v := os.Getenv(env); v != "" {
+		name = v
 	}
 	p, err := exec.LookPath(name)
 	if err != nil {
-		return "", fmt.Errorf("chart: %w (%v): SVG export runs echarts under Node.js; install it (Debian: apt-get install nodejs) or set %s to the node executable", ErrNoNode, err, NodeEnv)
+		return "", fmt.Errorf("chart: %w (%v): %s or set %s", sentinel, err, why, env)
 	}
 	return p, nil
+}
+
+func nodePath() (string, error) {
+	return lookTool("node", NodeEnv, ErrNoNode, "SVG export runs echarts under Node.js; install it (Debian: apt-get install nodejs)")
 }
 
 // SVG renders the chart to a static SVG document of width x height pixels
