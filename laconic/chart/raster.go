@@ -2,12 +2,9 @@ package chart
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"os/exec"
 	"strconv"
-	"strings"
 
 	"github.com/laconiclab/toolkit/laconic/internal/atomicfile"
 )
@@ -48,21 +45,11 @@ func ConvertSVG(svg []byte, format string, scale float64) ([]byte, error) {
 	if format == "png" {
 		args = append(args, "-z", strconv.FormatFloat(scale, 'g', -1, 64))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), SVGTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, rsvg, args...)
-	cmd.Stdin = bytes.NewReader(svg)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 2000 {
-			msg = msg[:2000] + "..."
-		}
-		return nil, fmt.Errorf("chart: %s conversion with %s failed: %v: %s", format, rsvg, err, msg)
+	out, _, err := runTool(rsvg, args, bytes.NewReader(svg))
+	if err != nil {
+		return nil, fmt.Errorf("chart: %s conversion with %s failed: %w", format, rsvg, err)
 	}
-	return stdout.Bytes(), nil
+	return out, nil
 }
 
 // PNG renders the chart with SVG and converts it to a PNG image at the given

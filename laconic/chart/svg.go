@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -42,6 +43,29 @@ func lookTool(name, env string, sentinel error, why string) (string, error) {
 	return p, nil
 }
 
+// runTool runs an external tool with stdin as its input, bounded by
+// SVGTimeout, and returns its standard output and its trimmed standard
+// error; a failure's error carries the first 2000 bytes of that stderr.
+func runTool(path string, args []string, stdin io.Reader) (stdout []byte, stderr string, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), SVGTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Stdin = stdin
+	var out, errOut bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &errOut
+	err = cmd.Run()
+	stderr = strings.TrimSpace(errOut.String())
+	if err != nil {
+		msg := stderr
+		if len(msg) > 2000 {
+			msg = msg[:2000] + "..."
+		}
+		return nil, stderr, fmt.Errorf("%v: %s", err, msg)
+	}
+	return out.Bytes(), stderr, nil
+}
+
 func nodePath() (string, error) {
 	return lookTool("node", NodeEnv, ErrNoNode, "SVG export runs echarts under Node.js; install it (Debian: apt-get install nodejs)")
 }
@@ -76,23 +100,12 @@ func SVG(c *Chart, width, height int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), SVGTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "-e", renderJS, lib, strconv.Itoa(width), strconv.Itoa(height))
-	cmd.Stdin = strings.NewReader(option)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 2000 {
-			msg = msg[:2000] + "..."
-		}
-		return nil, fmt.Errorf("chart %s: SVG rendering with %s and %s failed: %v: %s", c.id, node, lib, err, msg)
+	out, stderr, err := runTool(node, []string{"-e", renderJS, lib, strconv.Itoa(width), strconv.Itoa(height)}, strings.NewReader(option))
+	if err != nil {
+		return nil, fmt.Errorf("chart %s: SVG rendering with %s and %s failed: %w", c.id, node, lib, err)
 	}
-	out := stdout.Bytes()
 	if !bytes.HasPrefix(out, []byte("<svg")) {
-		return nil, fmt.Errorf("chart %s: SVG rendering with %s produced no SVG (%d bytes; stderr: %s)", c.id, node, len(out), strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("chart %s: SVG rendering with %s produced no SVG (%d bytes; stderr: %s)", c.id, node, len(out), stderr)
 	}
 	return out, nil
 }
